@@ -1,0 +1,99 @@
+"""Operator commands: `python -m portal_app.cli <command>`. Each is a thin wrapper over the domain."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from portal_app import settings
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    from portal_app.db.migrate import upgrade_to_head
+
+    upgrade_to_head()
+    print("Base de données à jour.")
+    return 0
+
+
+def _load_offers(_args: argparse.Namespace) -> int:
+    from portal_app.domain.offers import load_offers
+
+    changed = load_offers()
+    print(f"Catalogue des offres chargé ({changed} offre(s) créée(s) ou modifiée(s)).")
+    return 0
+
+
+def _import_contracts(args: argparse.Namespace) -> int:
+    from portal_app.domain.contracts import import_contract_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"Fichier introuvable : {path}", file=sys.stderr)
+        return 2
+    report = import_contract_file(path.read_bytes())
+    if not report.ok:
+        print(f"Fichier refusé : {len(report.errors)} ligne(s) en erreur, rien n'a été importé.", file=sys.stderr)
+        for line, reason in report.errors:
+            print(f"  ligne {line} : {reason}", file=sys.stderr)
+        return 1
+    print(
+        f"Import terminé : {report.created} contrat(s) créé(s), {report.updated} mis à jour, {report.unchanged} inchangé(s)."
+    )
+    return 0
+
+
+def _seed_demo(_args: argparse.Namespace) -> int:
+    from portal_app.domain.demo import DEMO_MEMBER_EMAIL, DEMO_MEMBER_PASSWORD, ProductionRefused, seed_demo
+
+    try:
+        summary = seed_demo()
+    except ProductionRefused:
+        print(
+            "seed-demo refuse de s'exécuter : le portail est configuré pour la production (PORTAL_ENV=production).",
+            file=sys.stderr,
+        )
+        return 3
+    report = summary.contracts
+    print("Données de démonstration :")
+    print(f"  contrats : {report.created} créé(s), {report.updated} mis à jour, {report.unchanged} inchangé(s)")
+    print("  AB 123 456 / Claire Martin  — Assistance Plus valide, 2 enfants (Léa, Hugo), compte confirmé")
+    print("  GH777888   / Émilie Lefèvre — Assistance Plus valide, 1 enfant, sans compte (pour tester l'inscription)")
+    print("  CD-654-321 / Paul Bernard   — Assistance Plus expirée le 31/12/2024")
+    print("  EF.111.222 / Sophie Petit   — Santé seule, sans accès au portail")
+    state = "créé" if summary.member_created else "déjà présent"
+    print(f"  membre de démonstration {state} : {DEMO_MEMBER_EMAIL} / {DEMO_MEMBER_PASSWORD}")
+    return 0
+
+
+def _send_mail(_args: argparse.Namespace) -> int:
+    from portal_app.domain.mail import deliver_due_mail, pending_count
+
+    sent = deliver_due_mail()
+    print(f"{sent} e-mail(s) envoyé(s), {pending_count()} en attente.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m portal_app.cli", description="Commandes d'exploitation d'Espace Assistance"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="applique les migrations Alembic").set_defaults(run=_migrate)
+    commands.add_parser("load-offers", help="charge data/offers.json en base").set_defaults(run=_load_offers)
+    importer = commands.add_parser("import-contracts", help="importe un fichier de contrats d'assureur (CSV ;)")
+    importer.add_argument("file")
+    importer.set_defaults(run=_import_contracts)
+    commands.add_parser("seed-demo", help="crée les données de démonstration (refusé en production)").set_defaults(
+        run=_seed_demo
+    )
+    commands.add_parser("send-mail", help="envoie les e-mails en attente").set_defaults(run=_send_mail)
+    args = parser.parse_args(argv)
+    if args.command != "seed-demo":
+        settings.check_production_settings()
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

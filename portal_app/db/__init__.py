@@ -1,0 +1,1 @@
+"""Database layer: SQLModel tables, the engine and the session factory, nothing else."""

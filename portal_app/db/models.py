@@ -1,0 +1,113 @@
+"""SQLModel tables of the portal. Times are stored in UTC; every table has id, created_at, updated_at."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp(**kwargs) -> object:
+    return Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True), **kwargs)
+
+
+def _optional_timestamp(**kwargs) -> object:
+    return Field(default=None, sa_type=sa.DateTime(timezone=True), **kwargs)
+
+
+class TimestampedTable(SQLModel):
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp(sa_column_kwargs={"onupdate": utc_now})
+
+
+class Insurer(TimestampedTable, table=True):
+    code: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+
+
+class Offer(TimestampedTable, table=True):
+    code: str = Field(max_length=64, unique=True)
+    label: str = Field(max_length=200)
+    gives_portal_access: bool = False
+    # Service codes (transport_scolaire, aide_menagere, ...), comma-separated, sorted.
+    services: str = Field(default="", max_length=1000)
+
+
+class Contract(TimestampedTable, table=True):
+    __table_args__ = (sa.UniqueConstraint("insurer_id", "member_number_key"),)
+
+    insurer_id: int = Field(foreign_key="insurer.id", index=True)
+    offer_id: int = Field(foreign_key="offer.id", index=True)
+    member_number: str = Field(max_length=64)
+    # Upper-case, without spaces, dots or dashes: what registration compares.
+    member_number_key: str = Field(max_length=64, index=True)
+    holder_first_name: str = Field(max_length=100)
+    holder_last_name: str = Field(max_length=100)
+    valid_from: date
+    valid_to: date | None = None
+    status: str = Field(default="active", max_length=20)
+
+
+class Beneficiary(TimestampedTable, table=True):
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    birth_date: date
+    relation: str = Field(max_length=20)  # adherent, conjoint, enfant, autre
+
+
+class Account(TimestampedTable, table=True):
+    contract_id: int | None = Field(default=None, foreign_key="contract.id", unique=True)
+    email: str = Field(max_length=254, unique=True)  # stored lower-case
+    email_confirmed_at: datetime | None = _optional_timestamp()
+    phone: str | None = Field(default=None, max_length=20)  # E.164, +336… or +337…
+    password_hash: str = Field(max_length=100)
+    role: str = Field(default="member", max_length=20)
+    failed_login_count: int = 0
+    last_failed_login_at: datetime | None = _optional_timestamp()
+    locked_at: datetime | None = _optional_timestamp()
+    last_login_at: datetime | None = _optional_timestamp()
+    password_changed_at: datetime | None = _optional_timestamp()
+
+
+class EmailToken(TimestampedTable, table=True):
+    """A single-use link sent by e-mail; only the SHA-256 of the secret is kept."""
+
+    account_id: int = Field(foreign_key="account.id", index=True)
+    purpose: str = Field(max_length=30)  # confirm_email, reset_password, change_email
+    token_hash: str = Field(max_length=64, unique=True)
+    new_email: str | None = Field(default=None, max_length=254)
+    expires_at: datetime = _timestamp()
+    used_at: datetime | None = _optional_timestamp()
+
+
+class LoginSession(TimestampedTable, table=True):
+    """A login: only the SHA-256 of the cookie's random token is kept."""
+
+    account_id: int = Field(foreign_key="account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    last_seen_at: datetime = _timestamp()
+    expires_at: datetime = _timestamp()
+    ended_at: datetime | None = _optional_timestamp()
+
+
+class OutgoingMail(TimestampedTable, table=True):
+    """The mail queue: written in the same transaction as the change it reports, sent later.
+
+    The body is erased once the message is delivered, so links it carried do not stay in the database.
+    """
+
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body: str | None = Field(default=None, sa_type=sa.Text)
+    attempts: int = 0
+    next_attempt_at: datetime = _timestamp(index=True)
+    claimed_until: datetime | None = _optional_timestamp()
+    sent_at: datetime | None = _optional_timestamp(index=True)
+    last_error: str | None = Field(default=None, max_length=500)

@@ -1,0 +1,208 @@
+"""What a logged-in member sees and edits about themselves (PRODUCT.md rules 7 and 8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from portal_app.db.engine import session_scope
+from portal_app.db.models import Account, Contract, Insurer, Offer
+from portal_app.domain import auth, clock, mail, mail_texts, tokens
+from portal_app.domain.emails import normalize_email
+from portal_app.domain.errors import NotAllowed, ValidationError
+from portal_app.domain.formatting import long_date, paris_datetime
+from portal_app.domain.offers import contract_gives_access
+from portal_app.domain.passwords import check_new_password, hash_password, verify_password
+from portal_app.domain.phone import display_mobile, normalize_mobile
+from portal_app.domain.registration import EMAIL_TAKEN_MESSAGE, BeneficiaryView, beneficiary_views, personal_words
+
+WRONG_CURRENT_PASSWORD = "Le mot de passe actuel est incorrect."
+
+
+@dataclass(frozen=True)
+class MemberOverview:
+    first_name: str
+    last_name: str
+    member_number: str
+    insurer: str
+    offer: str
+    validity: str
+    is_valid: bool
+    beneficiaries: list[BeneficiaryView]
+
+
+@dataclass(frozen=True)
+class AccountDetails:
+    first_name: str
+    last_name: str
+    member_number: str
+    insurer: str
+    email: str
+    pending_email: str
+    phone: str
+    last_login: str
+    beneficiaries: list[BeneficiaryView]
+
+
+def _member(session: Session, session_token: str) -> tuple[Account, Contract]:
+    user = auth.current_user(session, session_token)
+    account = session.get(Account, user.account_id)
+    if user.role != "member" or account.contract_id is None:
+        raise NotAllowed()
+    return account, session.get(Contract, account.contract_id)
+
+
+def _validity_text(contract: Contract) -> str:
+    if contract.valid_to is None:
+        return f"depuis le {long_date(contract.valid_from)}"
+    return f"du {long_date(contract.valid_from)} au {long_date(contract.valid_to)}"
+
+
+def member_overview(session_token: str) -> MemberOverview:
+    with session_scope() as session:
+        account, contract = _member(session, session_token)
+        offer = session.get(Offer, contract.offer_id)
+        return MemberOverview(
+            first_name=contract.holder_first_name,
+            last_name=contract.holder_last_name,
+            member_number=contract.member_number,
+            insurer=session.get(Insurer, contract.insurer_id).name,
+            offer=offer.label,
+            validity=_validity_text(contract),
+            is_valid=contract_gives_access(contract, offer, clock.today_in_paris()),
+            beneficiaries=beneficiary_views(session, contract.id),
+        )
+
+
+def account_details(session_token: str) -> AccountDetails:
+    with session_scope() as session:
+        account, contract = _member(session, session_token)
+        pending = session.exec(
+            select(tokens.EmailToken)
+            .where(
+                tokens.EmailToken.account_id == account.id,
+                tokens.EmailToken.purpose == tokens.CHANGE_EMAIL,
+                tokens.EmailToken.used_at.is_(None),
+                tokens.EmailToken.expires_at > clock.now(),
+            )
+            .order_by(tokens.EmailToken.id.desc())
+        ).first()
+        return AccountDetails(
+            first_name=contract.holder_first_name,
+            last_name=contract.holder_last_name,
+            member_number=contract.member_number,
+            insurer=session.get(Insurer, contract.insurer_id).name,
+            email=account.email,
+            pending_email=pending.new_email if pending else "",
+            phone=display_mobile(account.phone),
+            last_login=paris_datetime(account.last_login_at),
+            beneficiaries=beneficiary_views(session, contract.id),
+        )
+
+
+def update_contact_details(session_token: str, phone: str, new_email: str, current_password: str) -> str:
+    """« Modifier »: the phone changes at once; a new e-mail waits for its confirmation link.
+
+    Changing the e-mail asks for the current password. Returns a French summary of what happened.
+    Slow when the e-mail changes (bcrypt): call it from a thread.
+    """
+    with session_scope() as session:
+        account, contract = _member(session, session_token)
+        errors: dict[str, str] = {}
+        phone_e164 = None
+        try:
+            phone_e164 = normalize_mobile(phone)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+        address = None
+        try:
+            address = normalize_email(new_email)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+        email_changes = address is not None and address != account.email
+        if email_changes:
+            if not current_password:
+                errors["current_password"] = "Pour changer d'adresse e-mail, indiquez votre mot de passe actuel."
+            elif not verify_password(current_password, account.password_hash):
+                errors["current_password"] = WRONG_CURRENT_PASSWORD
+            if session.exec(select(Account.id).where(Account.email == address, Account.id != account.id)).first():
+                errors["email"] = EMAIL_TAKEN_MESSAGE
+        if errors:
+            raise ValidationError.many(errors)
+        messages = []
+        if phone_e164 != account.phone:
+            account.phone = phone_e164
+            session.add(account)
+            messages.append("Votre numéro de téléphone mobile a été enregistré.")
+        if email_changes:
+            secret = tokens.issue_token(session, account.id, tokens.CHANGE_EMAIL, new_email=address)
+            subject, body = mail_texts.confirm_new_email(contract.holder_first_name, secret)
+            mail.queue_mail(session, address, subject, body)
+            subject, body = mail_texts.email_change_requested(contract.holder_first_name)
+            mail.queue_mail(session, account.email, subject, body)
+            messages.append(
+                f"Un e-mail de confirmation a été envoyé à {address}. Votre nouvelle adresse sera utilisée "
+                "dès que vous aurez ouvert le lien qu'il contient."
+            )
+        return " ".join(messages) or "Aucune modification à enregistrer."
+
+
+def change_password(session_token: str, current_password: str, new_password: str, confirmation: str) -> None:
+    """Rule 7: the new password is the one asked at the next login; every other session ends."""
+    with session_scope() as session:
+        account, contract = _member(session, session_token)
+        if not verify_password(current_password or "", account.password_hash):
+            raise ValidationError("current_password", WRONG_CURRENT_PASSWORD)
+        check_new_password(
+            new_password,
+            confirmation,
+            personal_words(session, contract.id),
+            field="new_password",
+            confirmation_field="new_password_confirmation",
+        )
+        if verify_password(new_password, account.password_hash):
+            raise ValidationError("new_password", "Le nouveau mot de passe doit être différent de l'actuel.")
+        set_password(session, account, contract, new_password, keep_session=session_token)
+
+
+def set_password(
+    session: Session, account: Account, contract: Contract | None, password: str, keep_session: str | None
+) -> None:
+    """Store a new password: ends other sessions and reset links, clears the lock, tells the member."""
+    account.password_hash = hash_password(password)
+    account.password_changed_at = clock.now()
+    account.failed_login_count = 0
+    account.last_failed_login_at = None
+    account.locked_at = None
+    session.add(account)
+    auth.end_sessions(session, account.id, keep_token=keep_session)
+    tokens.retire_tokens(session, account.id, tokens.RESET_PASSWORD)
+    subject, body = mail_texts.password_changed(contract.holder_first_name if contract else "")
+    mail.queue_mail(session, account.email, subject, body)
+
+
+def confirm_email_link(secret: str) -> str:
+    """The link of a confirmation e-mail (new account or new address); returns what to tell the member."""
+    with session_scope() as session:
+        token = tokens.find_usable_token(session, secret, (tokens.CONFIRM_EMAIL, tokens.CHANGE_EMAIL))
+        if token is None or not tokens.consume_token(session, token):
+            raise ValidationError(
+                "token",
+                "Ce lien de confirmation n'est plus valable : il a déjà été utilisé ou il a expiré. "
+                "Connectez-vous pour en demander un nouveau.",
+            )
+        account = session.get(Account, token.account_id)
+        if token.purpose == tokens.CONFIRM_EMAIL:
+            if account.email_confirmed_at is None:
+                account.email_confirmed_at = clock.now()
+                session.add(account)
+            return "Votre adresse e-mail est confirmée. Vous pouvez maintenant vous connecter."
+        if session.exec(select(Account.id).where(Account.email == token.new_email, Account.id != account.id)).first():
+            session.rollback()
+            raise ValidationError("token", EMAIL_TAKEN_MESSAGE)
+        account.email = token.new_email
+        account.email_confirmed_at = clock.now()
+        session.add(account)
+        tokens.retire_tokens(session, account.id, tokens.CHANGE_EMAIL, tokens.RESET_PASSWORD)
+        return f"Votre nouvelle adresse e-mail {token.new_email} est confirmée : utilisez-la pour vous connecter."

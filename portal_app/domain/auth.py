@@ -1,0 +1,237 @@
+"""Logging in and out, login sessions, and the brute-force brake (PRODUCT.md rule 5).
+
+A session is a random 256-bit token held by the browser; the database keeps only its SHA-256.
+Sessions end after 30 minutes without activity, 12 hours after login, or at « Déconnexion ».
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from portal_app.db.engine import as_utc, session_scope
+from portal_app.db.models import Account, Contract, LoginSession
+from portal_app.domain import clock, mail, mail_texts, tokens
+from portal_app.domain.emails import normalize_email
+from portal_app.domain.errors import DomainError, NotAllowed, ValidationError
+from portal_app.domain.passwords import spend_verification_time, verify_password
+
+IDLE_TIMEOUT = timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = timedelta(hours=12)
+TOUCH_INTERVAL = timedelta(seconds=60)
+FAILURES_BEFORE_DELAY = 5
+FAILURES_BEFORE_LOCK = 10
+
+LOGIN_FAILED_MESSAGE = (
+    "Adresse e-mail ou mot de passe incorrect. Assurez-vous que vous utilisez les bons identifiants : "
+    "vérifiez l'adresse e-mail communiquée à votre inscription et la bonne réception de l'e-mail de "
+    "confirmation, et assurez-vous de saisir correctement votre mot de passe. Le cas échéant, vous pouvez "
+    "procéder au renouvellement de votre mot de passe."
+)
+UNCONFIRMED_MESSAGE = (
+    "Votre adresse e-mail n'est pas encore confirmée. Ouvrez le lien de l'e-mail de confirmation reçu "
+    "après votre inscription (pensez à vérifier vos courriers indésirables), ou demandez un nouvel e-mail."
+)
+LOCKED_MESSAGE = (
+    "Par sécurité, votre compte est bloqué après 10 tentatives de connexion infructueuses. Pour le "
+    "débloquer, renouvelez votre mot de passe avec le lien « J'ai oublié mon mot de passe »."
+)
+RESEND_MESSAGE = (
+    "Si un compte en attente de confirmation existe pour cette adresse, un nouvel e-mail de confirmation "
+    "vient de lui être envoyé."
+)
+
+
+class LoginRefused(DomainError):
+    """`reason`: invalid, throttled, locked or unconfirmed."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    session_token: str
+    role: str
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    account_id: int
+    role: str
+    contract_id: int | None
+
+
+def _delay_after(failures: int) -> timedelta:
+    """1 minute after the 5th failure, then doubling: 2, 4, 8, 16 minutes."""
+    if failures < FAILURES_BEFORE_DELAY:
+        return timedelta(0)
+    return timedelta(minutes=2 ** (failures - FAILURES_BEFORE_DELAY))
+
+
+def _minutes(delta: timedelta) -> int:
+    return max(1, -(-int(delta.total_seconds()) // 60))
+
+
+def _throttled_message(wait: timedelta) -> str:
+    minutes = _minutes(wait)
+    unit = "minute" if minutes == 1 else "minutes"
+    return (
+        f"Trop de tentatives de connexion infructueuses. Par sécurité, veuillez patienter {minutes} {unit} "
+        "avant de réessayer, ou renouvelez votre mot de passe."
+    )
+
+
+def _record_failure(session: Session, account: Account) -> None:
+    now = clock.now()
+    session.execute(
+        sa.update(Account)
+        .where(Account.id == account.id)
+        .values(failed_login_count=Account.failed_login_count + 1, last_failed_login_at=now)
+    )
+    session.flush()
+    session.refresh(account)
+    if account.failed_login_count >= FAILURES_BEFORE_LOCK and account.locked_at is None:
+        account.locked_at = now
+        session.add(account)
+
+
+def start_session(session: Session, account: Account) -> str:
+    secret = tokens.new_secret()
+    now = clock.now()
+    session.add(
+        LoginSession(
+            account_id=account.id,
+            token_hash=tokens.digest(secret),
+            last_seen_at=now,
+            expires_at=now + ABSOLUTE_TIMEOUT,
+        )
+    )
+    account.last_login_at = now
+    account.failed_login_count = 0
+    account.last_failed_login_at = None
+    session.add(account)
+    session.flush()
+    return secret
+
+
+def login(email: str, password: str) -> LoginResult:
+    """Check the credentials; slow on purpose (bcrypt), call it from a thread.
+
+    An unknown address and a wrong password get the same answer after the same bcrypt work.
+    """
+    if not (email or "").strip() or not password:
+        errors = {}
+        if not (email or "").strip():
+            errors["email"] = "Veuillez indiquer votre adresse e-mail."
+        if not password:
+            errors["password"] = "Veuillez indiquer votre mot de passe."
+        raise ValidationError.many(errors)
+    try:
+        address = normalize_email(email)
+    except ValidationError:
+        spend_verification_time(password)
+        raise LoginRefused("invalid", LOGIN_FAILED_MESSAGE) from None
+    with session_scope() as session:
+        account = session.exec(select(Account).where(Account.email == address)).first()
+        if account is None:
+            spend_verification_time(password)
+            raise LoginRefused("invalid", LOGIN_FAILED_MESSAGE)
+        if account.locked_at is not None:
+            spend_verification_time(password)
+            raise LoginRefused("locked", LOCKED_MESSAGE)
+        last_failure = as_utc(account.last_failed_login_at)
+        wait_until = last_failure + _delay_after(account.failed_login_count) if last_failure else None
+        if wait_until is not None and clock.now() < wait_until:
+            spend_verification_time(password)
+            raise LoginRefused("throttled", _throttled_message(wait_until - clock.now()))
+        if not verify_password(password, account.password_hash):
+            _record_failure(session, account)
+            failures = account.failed_login_count
+            if account.locked_at is not None:
+                refusal = LoginRefused("locked", LOCKED_MESSAGE)
+            elif failures >= FAILURES_BEFORE_DELAY:
+                refusal = LoginRefused("throttled", _throttled_message(_delay_after(failures)))
+            else:
+                refusal = LoginRefused("invalid", LOGIN_FAILED_MESSAGE)
+            session.commit()
+            raise refusal
+        if account.email_confirmed_at is None:
+            raise LoginRefused("unconfirmed", UNCONFIRMED_MESSAGE)
+        secret = start_session(session, account)
+        return LoginResult(session_token=secret, role=account.role)
+
+
+def _live_session(session: Session, session_token: str) -> LoginSession | None:
+    if not session_token or len(session_token) > 200:
+        return None
+    login_session = session.exec(
+        select(LoginSession).where(LoginSession.token_hash == tokens.digest(session_token))
+    ).first()
+    if login_session is None or login_session.ended_at is not None:
+        return None
+    now = clock.now()
+    if as_utc(login_session.expires_at) <= now or as_utc(login_session.last_seen_at) + IDLE_TIMEOUT <= now:
+        return None
+    return login_session
+
+
+def current_user(session: Session, session_token: str, touch: bool = True) -> CurrentUser:
+    """The account behind a session token, or NotAllowed. Counts as activity for the idle timeout."""
+    login_session = _live_session(session, session_token)
+    if login_session is None:
+        raise NotAllowed()
+    account = session.get(Account, login_session.account_id)
+    if account is None or account.locked_at is not None:
+        raise NotAllowed()
+    now = clock.now()
+    if touch and as_utc(login_session.last_seen_at) + TOUCH_INTERVAL <= now:
+        login_session.last_seen_at = now
+        session.add(login_session)
+    return CurrentUser(account.id, account.role, account.contract_id)
+
+
+def authenticate(session_token: str) -> CurrentUser:
+    with session_scope() as session:
+        return current_user(session, session_token)
+
+
+def logout(session_token: str) -> None:
+    """End the session on the server (the cookie alone is worthless afterwards)."""
+    if not session_token:
+        return
+    with session_scope() as session:
+        session.execute(
+            sa.update(LoginSession)
+            .where(LoginSession.token_hash == tokens.digest(session_token), LoginSession.ended_at.is_(None))
+            .values(ended_at=clock.now())
+        )
+
+
+def end_sessions(session: Session, account_id: int, keep_token: str | None = None) -> None:
+    """End every session of the account, except the one making the request when given."""
+    query = sa.update(LoginSession).where(LoginSession.account_id == account_id, LoginSession.ended_at.is_(None))
+    if keep_token:
+        query = query.where(LoginSession.token_hash != tokens.digest(keep_token))
+    session.execute(query.values(ended_at=clock.now()))
+
+
+def resend_confirmation(email: str) -> str:
+    """Send a fresh confirmation link; the answer is the same whether or not the address has an account."""
+    try:
+        address = normalize_email(email)
+    except ValidationError:
+        return RESEND_MESSAGE
+    with session_scope() as session:
+        account = session.exec(select(Account).where(Account.email == address)).first()
+        if account is None or account.email_confirmed_at is not None:
+            return RESEND_MESSAGE
+        contract = session.get(Contract, account.contract_id) if account.contract_id else None
+        secret = tokens.issue_token(session, account.id, tokens.CONFIRM_EMAIL)
+        subject, body = mail_texts.confirm_account(contract.holder_first_name if contract else "", secret)
+        mail.queue_mail(session, account.email, subject, body)
+    return RESEND_MESSAGE

@@ -1,0 +1,65 @@
+"""The words of every e-mail the portal sends, in one place to be checked against the FAQ."""
+
+from __future__ import annotations
+
+from portal_app import settings
+
+SIGNATURE = "\n\nL'équipe Espace Assistance\nCet e-mail est envoyé automatiquement : merci de ne pas y répondre."
+
+
+def link(path: str, token: str) -> str:
+    return f"{settings.PUBLIC_URL}{path}?token={token}"
+
+
+def confirm_account(first_name: str, token: str) -> tuple[str, str]:
+    return (
+        "Confirmez votre adresse e-mail – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        "Votre compte Espace Assistance a bien été créé. Pour l'activer, confirmez votre adresse e-mail "
+        "en ouvrant ce lien (valable 48 heures, utilisable une seule fois) :\n\n"
+        f"{link('/confirmation-email', token)}\n\n"
+        "Si vous n'êtes pas à l'origine de cette inscription, ignorez ce message." + SIGNATURE,
+    )
+
+
+def reset_password(first_name: str, token: str) -> tuple[str, str]:
+    return (
+        "Renouvellement de votre mot de passe – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        "Vous avez demandé le renouvellement de votre mot de passe. Pour choisir un nouveau mot de passe, "
+        "ouvrez ce lien (valable 1 heure, utilisable une seule fois) :\n\n"
+        f"{link('/nouveau-mot-de-passe', token)}\n\n"
+        "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe actuel reste valable." + SIGNATURE,
+    )
+
+
+def password_changed(first_name: str) -> tuple[str, str]:
+    return (
+        "Votre mot de passe a été modifié – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        "Votre mot de passe a été modifié. Par sécurité, toutes vos autres sessions ont été fermées.\n\n"
+        "Si vous n'êtes pas à l'origine de cette modification, renouvelez immédiatement votre mot de passe "
+        f"depuis {settings.PUBLIC_URL}/mot-de-passe-oublie et contactez votre conseiller." + SIGNATURE,
+    )
+
+
+def confirm_new_email(first_name: str, token: str) -> tuple[str, str]:
+    return (
+        "Confirmez votre nouvelle adresse e-mail – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        "Vous avez demandé à utiliser cette adresse pour votre Espace Assistance. Pour confirmer ce "
+        "changement, ouvrez ce lien (valable 48 heures, utilisable une seule fois) :\n\n"
+        f"{link('/confirmation-email', token)}\n\n"
+        "Tant que ce lien n'est pas ouvert, votre ancienne adresse reste celle de votre compte." + SIGNATURE,
+    )
+
+
+def email_change_requested(first_name: str) -> tuple[str, str]:
+    return (
+        "Demande de changement d'adresse e-mail – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        "Une demande de changement de l'adresse e-mail de votre Espace Assistance a été faite. Elle ne prendra "
+        "effet qu'après confirmation depuis la nouvelle adresse.\n\n"
+        "Si vous n'êtes pas à l'origine de cette demande, changez votre mot de passe et contactez votre "
+        "conseiller." + SIGNATURE,
+    )

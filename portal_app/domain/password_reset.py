@@ -1,0 +1,58 @@
+"""« J'ai oublié mon mot de passe » (PRODUCT.md rule 6): never reveals whether an address has an account."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from portal_app.db.engine import session_scope
+from portal_app.db.models import Account, Contract
+from portal_app.domain import clock, mail, mail_texts, tokens
+from portal_app.domain.account import set_password
+from portal_app.domain.emails import normalize_email
+from portal_app.domain.errors import ValidationError
+from portal_app.domain.passwords import check_new_password
+from portal_app.domain.registration import personal_words
+
+REQUEST_ANSWER = (
+    "Si cette adresse correspond à un compte, un e-mail vient d'y être envoyé. Il contient un lien, "
+    "valable 1 heure, pour choisir un nouveau mot de passe. Pensez à vérifier vos courriers indésirables."
+)
+INVALID_LINK = (
+    "Ce lien n'est plus valable : il a déjà été utilisé, il a expiré (1 heure) ou un lien plus récent a été "
+    "envoyé. Faites une nouvelle demande."
+)
+
+
+def request_password_reset(email: str) -> str:
+    """Queue a reset link when the address has an account; the answer is the same either way."""
+    address = normalize_email(email)  # a malformed address is a typing error, said next to the field
+    with session_scope() as session:
+        account = session.exec(select(Account).where(Account.email == address)).first()
+        if account is not None:
+            contract = session.get(Contract, account.contract_id) if account.contract_id else None
+            secret = tokens.issue_token(session, account.id, tokens.RESET_PASSWORD)
+            subject, body = mail_texts.reset_password(contract.holder_first_name if contract else "", secret)
+            mail.queue_mail(session, account.email, subject, body)
+    return REQUEST_ANSWER
+
+
+def reset_link_is_valid(secret: str) -> bool:
+    with session_scope() as session:
+        return tokens.find_usable_token(session, secret, (tokens.RESET_PASSWORD,)) is not None
+
+
+def reset_password(secret: str, new_password: str, confirmation: str) -> None:
+    """Set the new password: ends every session, clears the lock, confirms the address (the link proves it)."""
+    with session_scope() as session:
+        token = tokens.find_usable_token(session, secret, (tokens.RESET_PASSWORD,))
+        if token is None:
+            raise ValidationError("token", INVALID_LINK)
+        account = session.get(Account, token.account_id)
+        contract = session.get(Contract, account.contract_id) if account.contract_id else None
+        words = personal_words(session, contract.id) if contract else []
+        check_new_password(new_password, confirmation, words)
+        if not tokens.consume_token(session, token):
+            raise ValidationError("token", INVALID_LINK)
+        if account.email_confirmed_at is None:
+            account.email_confirmed_at = clock.now()
+        set_password(session, account, contract, new_password, keep_session=None)

@@ -1,0 +1,77 @@
+"""Secrets handed to a person (links, session cookies): random, single-use, only their hash stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from portal_app.db.engine import as_utc
+from portal_app.db.models import EmailToken
+from portal_app.domain import clock
+
+CONFIRM_EMAIL = "confirm_email"
+CHANGE_EMAIL = "change_email"
+RESET_PASSWORD = "reset_password"
+
+LIFETIMES = {
+    CONFIRM_EMAIL: timedelta(hours=48),
+    CHANGE_EMAIL: timedelta(hours=48),
+    RESET_PASSWORD: timedelta(hours=1),
+}
+
+
+def new_secret() -> str:
+    """256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def retire_tokens(session: Session, account_id: int, *purposes: str) -> None:
+    """Mark every still-usable token of these purposes as used: a newer link replaces older ones."""
+    session.execute(
+        sa.update(EmailToken)
+        .where(EmailToken.account_id == account_id, EmailToken.purpose.in_(purposes), EmailToken.used_at.is_(None))
+        .values(used_at=clock.now())
+    )
+
+
+def issue_token(session: Session, account_id: int, purpose: str, new_email: str | None = None) -> str:
+    retire_tokens(session, account_id, purpose)
+    secret = new_secret()
+    session.add(
+        EmailToken(
+            account_id=account_id,
+            purpose=purpose,
+            token_hash=digest(secret),
+            new_email=new_email,
+            expires_at=clock.now() + LIFETIMES[purpose],
+        )
+    )
+    session.flush()
+    return secret
+
+
+def find_usable_token(session: Session, secret: str, purposes: tuple[str, ...]) -> EmailToken | None:
+    if not secret or len(secret) > 200:
+        return None
+    token = session.exec(select(EmailToken).where(EmailToken.token_hash == digest(secret))).first()
+    if token is None or token.purpose not in purposes or token.used_at is not None:
+        return None
+    if as_utc(token.expires_at) <= clock.now():
+        return None
+    return token
+
+
+def consume_token(session: Session, token: EmailToken) -> bool:
+    """Atomically mark the token used; False when another request used it first."""
+    result = session.execute(
+        sa.update(EmailToken).where(EmailToken.id == token.id, EmailToken.used_at.is_(None)).values(used_at=clock.now())
+    )
+    return result.rowcount == 1

@@ -1,0 +1,66 @@
+"""Configuration read once from the environment: the only module that touches os.environ.
+
+Every value has a safe default for a laptop (SQLite, mail written to a local outbox);
+production sets PORTAL_ENV=production and must then provide real secrets.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+ENVIRONMENT = os.environ.get("PORTAL_ENV", "development").strip().lower()
+IS_PRODUCTION = ENVIRONMENT == "production"
+
+DATA_DIR = Path(os.environ.get("PORTAL_DATA_DIR") or REPO_ROOT / "var").resolve()
+OUTBOX_DIR = DATA_DIR / "outbox"
+
+DATABASE_URL = os.environ.get("REFLEX_DB_URL") or f"sqlite:///{DATA_DIR / 'portal.db'}"
+
+PORT = int(os.environ.get("PORTAL_PORT", "3000"))
+PUBLIC_URL = (os.environ.get("PORTAL_PUBLIC_URL") or f"http://localhost:{PORT}").rstrip("/")
+COOKIE_SECURE = PUBLIC_URL.startswith("https://")
+
+SECRET_KEY = os.environ.get("PORTAL_SECRET_KEY") or DEFAULT_SECRET_KEY
+
+SMTP_HOST = os.environ.get("SMTP_HOST", "").strip()
+SMTP_PORT = int(os.environ.get("SMTP_PORT") or 587)
+SMTP_USER = os.environ.get("SMTP_USER", "")
+SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+SMTP_STARTTLS = _flag("SMTP_STARTTLS", default=bool(SMTP_HOST) and SMTP_PORT == 587)
+SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT", "10"))
+MAIL_FROM = os.environ.get("MAIL_FROM") or "Espace Assistance <ne-pas-repondre@espace-assistance.localhost>"
+
+# bcrypt work factor; the issue asks for at least 12, which is also the floor enforced here.
+BCRYPT_ROUNDS = max(12, int(os.environ.get("PORTAL_BCRYPT_ROUNDS", "12")))
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the portal is started for production with unsafe settings."""
+
+
+def check_production_settings() -> None:
+    """Refuse to start in production with a default secret or without HTTPS and SMTP."""
+    if not IS_PRODUCTION:
+        return
+    problems = []
+    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
+        problems.append("PORTAL_SECRET_KEY must be set to a random value of at least 32 characters")
+    if not PUBLIC_URL.startswith("https://"):
+        problems.append("PORTAL_PUBLIC_URL must be an https:// address")
+    if not SMTP_HOST:
+        problems.append("SMTP_HOST must be set (the local outbox is for development only)")
+    if problems:
+        raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))

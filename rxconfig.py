@@ -1,0 +1,22 @@
+"""Reflex configuration: every value an operator sets comes from portal_app.settings."""
+
+import reflex as rx
+
+from portal_app import settings
+
+config = rx.Config(
+    app_name="portal_app",
+    db_url=settings.DATABASE_URL,
+    frontend_port=settings.PORT,
+    backend_port=settings.PORT,
+    api_url=settings.PUBLIC_URL,
+    deploy_url=settings.PUBLIC_URL,
+    cors_allowed_origins=[settings.PUBLIC_URL],
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    frontend_compression_formats=["brotli", "gzip"],
+    frontend_lazy_bundled_libraries=True,
+    default_color_mode="light",
+    plugins=[rx.plugins.TailwindV4Plugin()],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)
