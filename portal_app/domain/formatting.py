@@ -10,7 +10,19 @@ from portal_app.domain.clock import PARIS
 
 
 def long_date(value: date | None) -> str:
-    return format_date(value, format="full", locale="fr_FR") if value else ""
+    """« jeudi 26 novembre 2026 », « mercredi 1er juillet 2026 »."""
+    if not value:
+        return ""
+    text = format_date(value, format="full", locale="fr_FR")
+    return text.replace(" 1 ", " 1er ", 1) if value.day == 1 else text
+
+
+def day_date(value: date | None) -> str:
+    """Without the weekday, for birth dates: « 12 mars 1984 », « 1er mai 2018 »."""
+    if not value:
+        return ""
+    text = format_date(value, format="long", locale="fr_FR")
+    return text.replace("1 ", "1er ", 1) if value.day == 1 else text
 
 
 def short_date(value: date | None) -> str:

@@ -12,7 +12,7 @@ from portal_app.db.models import Account, Beneficiary, Contract, Insurer, Offer
 from portal_app.domain import clock, mail, mail_texts, tokens
 from portal_app.domain.emails import normalize_email
 from portal_app.domain.errors import DomainError, ValidationError
-from portal_app.domain.formatting import long_date
+from portal_app.domain.formatting import day_date
 from portal_app.domain.offers import contract_gives_access
 from portal_app.domain.passwords import check_new_password, hash_password
 from portal_app.domain.phone import normalize_mobile
@@ -105,7 +105,7 @@ def beneficiary_views(session: Session, contract_id: int) -> list[BeneficiaryVie
     people = session.exec(select(Beneficiary).where(Beneficiary.contract_id == contract_id)).all()
     people = sorted(people, key=lambda b: (order.get(b.relation, 9), b.birth_date, b.first_name))
     return [
-        BeneficiaryView(b.first_name, b.last_name, RELATION_LABELS.get(b.relation, b.relation), long_date(b.birth_date))
+        BeneficiaryView(b.first_name, b.last_name, RELATION_LABELS.get(b.relation, b.relation), day_date(b.birth_date))
         for b in people
     ]
 

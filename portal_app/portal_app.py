@@ -1,0 +1,103 @@
+"""Builds the Reflex app: head tags, routes, background mail delivery. Nothing else."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app import settings
+from portal_app.ui.background import mail_retry_loop
+from portal_app.ui.email_links import (
+    EmailConfirmationState,
+    ForgotPasswordState,
+    NewPasswordState,
+    email_confirmation_page,
+    forgot_password_page,
+    new_password_page,
+)
+from portal_app.ui.home import home_page
+from portal_app.ui.login import LoginState, login_page
+from portal_app.ui.member import (
+    AccountState,
+    MemberHomeState,
+    PasswordState,
+    account_page,
+    member_home_page,
+    password_page,
+)
+from portal_app.ui.registration import RegistrationState, registration_page
+from portal_app.ui.session_state import SessionState
+
+settings.check_production_settings()
+
+app = rx.App(
+    html_lang="fr",
+    reset_style=False,
+    toaster=None,
+    head_components=[
+        rx.el.meta(name="theme-color", content="#1e40af"),
+    ],
+)
+app.register_lifespan_task(mail_retry_loop)
+
+PAGES = [
+    ("/", home_page, "Espace Assistance", "Vos garanties d'assistance santé en ligne.", SessionState.refresh),
+    (
+        "/inscription",
+        registration_page,
+        "Inscription – Espace Assistance",
+        "Créez votre compte avec le numéro adhérent de votre carte de tiers payant.",
+        RegistrationState.load,
+    ),
+    (
+        "/connexion",
+        login_page,
+        "Connexion – Espace Assistance",
+        "Connectez-vous à votre Espace Assistance.",
+        LoginState.load,
+    ),
+    (
+        "/confirmation-email",
+        email_confirmation_page,
+        "Confirmation de l'adresse e-mail – Espace Assistance",
+        "Confirmez l'adresse e-mail de votre compte.",
+        EmailConfirmationState.load,
+    ),
+    (
+        "/mot-de-passe-oublie",
+        forgot_password_page,
+        "Mot de passe oublié – Espace Assistance",
+        "Recevez un lien pour choisir un nouveau mot de passe.",
+        ForgotPasswordState.load,
+    ),
+    (
+        "/nouveau-mot-de-passe",
+        new_password_page,
+        "Nouveau mot de passe – Espace Assistance",
+        "Choisissez un nouveau mot de passe.",
+        NewPasswordState.load,
+    ),
+    (
+        "/mon-espace",
+        member_home_page,
+        "Mon Espace – Espace Assistance",
+        "Votre contrat et vos bénéficiaires.",
+        MemberHomeState.load,
+    ),
+    (
+        "/mon-espace/compte",
+        account_page,
+        "Mon compte – Espace Assistance",
+        "Vos données personnelles et leur modification.",
+        AccountState.load,
+    ),
+    (
+        "/mon-espace/mot-de-passe",
+        password_page,
+        "Mot de passe – Espace Assistance",
+        "Changez votre mot de passe.",
+        PasswordState.load,
+    ),
+]
+
+for route, component, title, description, on_load in PAGES:
+    app.add_page(component, route=route, title=title, description=description, on_load=on_load)

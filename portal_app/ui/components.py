@@ -1,0 +1,207 @@
+"""The project's small set of components: page layout, labelled field with its error, buttons, notices.
+
+Plain elements and Tailwind only (no Radix Themes): light pages for members on weak mobile signal.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.ui.session_state import SessionState
+
+INPUT_CLASS = (
+    "block w-full rounded-md border border-slate-500 bg-white px-3 py-3 text-base text-slate-900 "
+    "focus:outline-none focus:ring-4 focus:ring-blue-300 focus:border-blue-800 "
+    "aria-[invalid=true]:border-red-700"
+)
+PRIMARY_BUTTON_CLASS = (
+    "inline-flex w-full sm:w-auto justify-center items-center rounded-md bg-blue-800 px-5 py-3 text-base "
+    "font-semibold text-white hover:bg-blue-900 focus:outline-none focus:ring-4 focus:ring-blue-300 "
+    "disabled:opacity-60 cursor-pointer"
+)
+SECONDARY_BUTTON_CLASS = (
+    "inline-flex w-full sm:w-auto justify-center items-center rounded-md border border-blue-800 bg-white px-5 py-3 "
+    "text-base font-semibold text-blue-800 hover:bg-blue-50 focus:outline-none focus:ring-4 focus:ring-blue-300 "
+    "cursor-pointer"
+)
+LINK_CLASS = "text-blue-800 underline underline-offset-2 hover:text-blue-950 focus:outline-none focus:ring-4 focus:ring-blue-300 rounded"
+
+
+def link(text: str, href: str, **props) -> rx.Component:
+    return rx.el.a(text, href=href, class_name=LINK_CLASS, **props)
+
+
+def nav_link(text: str, href: str) -> rx.Component:
+    return rx.el.a(
+        text,
+        href=href,
+        class_name="px-3 py-2 rounded-md text-blue-800 font-medium hover:bg-blue-50 focus:outline-none focus:ring-4 focus:ring-blue-300",
+    )
+
+
+def header() -> rx.Component:
+    return rx.el.header(
+        rx.el.div(
+            rx.el.a(
+                "Espace Assistance",
+                href="/",
+                class_name="text-lg font-bold text-blue-900 focus:outline-none focus:ring-4 focus:ring-blue-300 rounded",
+            ),
+            rx.el.nav(
+                rx.cond(
+                    SessionState.is_logged_in,
+                    rx.fragment(
+                        nav_link("Mon Espace", "/mon-espace"),
+                        rx.el.button(
+                            "Déconnexion",
+                            type="button",
+                            on_click=SessionState.log_out,
+                            class_name="px-3 py-2 rounded-md text-blue-800 font-medium hover:bg-blue-50 focus:outline-none focus:ring-4 focus:ring-blue-300 cursor-pointer",
+                        ),
+                    ),
+                    rx.fragment(
+                        nav_link("Inscription", "/inscription"),
+                        nav_link("Connexion", "/connexion"),
+                    ),
+                ),
+                aria_label="Navigation principale",
+                class_name="flex flex-wrap gap-1",
+            ),
+            class_name="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-2 px-4 py-3",
+        ),
+        class_name="border-b border-slate-200 bg-white",
+    )
+
+
+def footer() -> rx.Component:
+    return rx.el.footer(
+        rx.el.div(
+            rx.el.p("Espace Assistance — le portail de vos garanties d'assistance santé."),
+            class_name="mx-auto max-w-3xl px-4 py-6 text-sm text-slate-700",
+        ),
+        class_name="border-t border-slate-200 bg-slate-50 mt-10",
+    )
+
+
+def page(title: str, *children: rx.Component) -> rx.Component:
+    """A whole page: skip link, header, one <main> with the page's <h1>, footer."""
+    return rx.el.div(
+        rx.el.a(
+            "Aller au contenu",
+            href="#contenu",
+            class_name="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:bg-white focus:p-2",
+        ),
+        header(),
+        rx.el.main(
+            rx.el.h1(title, class_name="mb-6 text-2xl font-bold text-slate-900 sm:text-3xl"),
+            *children,
+            id="contenu",
+            class_name="mx-auto w-full max-w-3xl flex-1 px-4 py-6",
+        ),
+        footer(),
+        class_name="flex min-h-screen flex-col bg-white text-slate-900 antialiased",
+    )
+
+
+def field(
+    label: str,
+    name: str,
+    errors: rx.Var,
+    input_type: str = "text",
+    autocomplete: str = "off",
+    hint: str | rx.Component | None = None,
+    default_value: rx.Var | str | None = None,
+    required: bool = True,
+    **input_props,
+) -> rx.Component:
+    """A labelled input; its hint and its error are tied to it with aria-describedby."""
+    error = errors.get(name, "")
+    has_error = error != ""
+    hint_id = f"{name}-aide"
+    error_id = f"{name}-erreur"
+    described_by = rx.cond(has_error, f"{hint_id} {error_id}" if hint else error_id, hint_id if hint else "")
+    props = dict(input_props)
+    if default_value is not None:
+        props["default_value"] = default_value
+    return rx.el.div(
+        rx.el.label(label, html_for=name, class_name="mb-1 block font-semibold text-slate-900"),
+        rx.el.p(hint, id=hint_id, class_name="mb-2 text-sm text-slate-700") if hint else rx.fragment(),
+        rx.el.input(
+            id=name,
+            name=name,
+            type=input_type,
+            auto_complete=autocomplete,
+            required=required,
+            aria_invalid=rx.cond(has_error, "true", "false"),
+            aria_describedby=described_by,
+            class_name=INPUT_CLASS,
+            **props,
+        ),
+        error_text(error, error_id),
+        class_name="mb-5",
+    )
+
+
+def error_text(error: rx.Var, error_id: str) -> rx.Component:
+    return rx.el.p(
+        rx.cond(error != "", error, ""),
+        id=error_id,
+        role="alert",
+        class_name=rx.cond(error != "", "mt-2 text-sm font-medium text-red-700", "hidden"),
+    )
+
+
+def checkbox(label: str | rx.Component, name: str, errors: rx.Var) -> rx.Component:
+    error = errors.get(name, "")
+    return rx.el.div(
+        rx.el.div(
+            rx.el.input(
+                id=name,
+                name=name,
+                type="checkbox",
+                aria_invalid=rx.cond(error != "", "true", "false"),
+                aria_describedby=f"{name}-erreur",
+                class_name="mt-1 h-6 w-6 shrink-0 accent-blue-800",
+            ),
+            rx.el.label(label, html_for=name, class_name="text-slate-900"),
+            class_name="flex items-start gap-3",
+        ),
+        error_text(error, f"{name}-erreur"),
+        class_name="mb-5",
+    )
+
+
+def submit_button(text: str, busy: rx.Var | bool = False, busy_text: str = "Veuillez patienter…") -> rx.Component:
+    return rx.el.button(
+        rx.cond(busy, busy_text, text),
+        type="submit",
+        disabled=busy,
+        aria_busy=rx.cond(busy, "true", "false"),
+        class_name=PRIMARY_BUTTON_CLASS,
+    )
+
+
+def notice(message: rx.Var | str, kind: str = "info", **props) -> rx.Component:
+    """A message for the whole form (success or refusal), announced to screen readers."""
+    colours = {
+        "info": "border-blue-800 bg-blue-50 text-blue-950",
+        "success": "border-green-800 bg-green-50 text-green-950",
+        "error": "border-red-700 bg-red-50 text-red-900",
+    }[kind]
+    return rx.el.div(
+        message,
+        role="alert" if kind == "error" else "status",
+        class_name=f"mb-6 rounded-md border-l-4 p-4 {colours}",
+        **props,
+    )
+
+
+def definition(term: str, value: rx.Var | str) -> rx.Component:
+    return rx.el.div(
+        rx.el.dt(term, class_name="font-semibold text-slate-700"),
+        rx.el.dd(value, class_name="mb-3 text-slate-900"),
+    )
+
+
+def loading() -> rx.Component:
+    return rx.el.p("Chargement…", role="status", class_name="text-slate-700")

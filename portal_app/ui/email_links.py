@@ -1,0 +1,178 @@
+"""Pages opened from e-mail links: /confirmation-email, /mot-de-passe-oublie, /nouveau-mot-de-passe."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal_app.domain import account, password_reset
+from portal_app.domain.errors import ValidationError
+from portal_app.domain.passwords import ADVICE_TEXT, RULE_TEXT
+from portal_app.ui import components as ui
+from portal_app.ui.background import kick_mail_delivery
+from portal_app.ui.forms import focus_first_error, text
+
+
+class EmailConfirmationState(rx.State):
+    outcome: str = ""
+    success: bool = False
+    done: bool = False
+
+    @rx.event
+    async def load(self):
+        token = self.router.url.query_parameters.get("token", "")
+        self.done = False
+        try:
+            self.outcome = await asyncio.to_thread(account.confirm_email_link, token)
+            self.success = True
+        except ValidationError as error:
+            self.outcome, self.success = error.message, False
+        self.done = True
+        # The token leaves the address bar (and the history) once used.
+        return rx.call_script("window.history.replaceState(null, '', '/confirmation-email')")
+
+
+def email_confirmation_page() -> rx.Component:
+    return ui.page(
+        "Confirmation de l'adresse e-mail",
+        rx.cond(
+            EmailConfirmationState.done,
+            rx.cond(
+                EmailConfirmationState.success,
+                ui.notice(EmailConfirmationState.outcome, "success"),
+                ui.notice(EmailConfirmationState.outcome, "error"),
+            ),
+            ui.loading(),
+        ),
+        ui.link("Aller à la page de connexion", "/connexion"),
+    )
+
+
+class ForgotPasswordState(rx.State):
+    errors: dict[str, str] = {}
+    answer: str = ""
+
+    @rx.event
+    def load(self):
+        self.errors, self.answer = {}, ""
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        self.errors, self.answer = {}, ""
+        try:
+            self.answer = await asyncio.to_thread(password_reset.request_password_reset, text(form_data, "email", 254))
+        except ValidationError as error:
+            self.errors = error.errors
+            return focus_first_error(error, ["email"])
+        kick_mail_delivery()
+
+
+def forgot_password_page() -> rx.Component:
+    return ui.page(
+        "Mot de passe oublié",
+        rx.el.p(
+            "Indiquez l'adresse e-mail de votre compte : vous recevrez un message à partir duquel vous pourrez "
+            "saisir un nouveau mot de passe.",
+            class_name="mb-6",
+        ),
+        rx.cond(ForgotPasswordState.answer != "", ui.notice(ForgotPasswordState.answer, "success")),
+        rx.el.form(
+            ui.field("Adresse e-mail", "email", ForgotPasswordState.errors, input_type="email", autocomplete="email"),
+            ui.submit_button("Recevoir le lien"),
+            on_submit=ForgotPasswordState.submit,
+            no_validate=True,
+            class_name="max-w-md",
+        ),
+        rx.el.p(ui.link("Retour à la connexion", "/connexion"), class_name="mt-6"),
+    )
+
+
+class NewPasswordState(rx.State):
+    errors: dict[str, str] = {}
+    link_valid: bool = False
+    done: bool = False
+    checked: bool = False
+    busy: bool = False
+    _token: str = ""
+
+    @rx.event
+    async def load(self):
+        self.errors, self.done, self.checked, self.busy = {}, False, False, False
+        self._token = self.router.url.query_parameters.get("token", "")[:200]
+        self.link_valid = await asyncio.to_thread(password_reset.reset_link_is_valid, self._token)
+        self.checked = True
+        # Keep the secret out of the address bar, the history and any later Referer.
+        return rx.call_script("window.history.replaceState(null, '', '/nouveau-mot-de-passe')")
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        self.errors = {}
+        self.busy = True
+        yield
+        try:
+            await asyncio.to_thread(
+                password_reset.reset_password,
+                self._token,
+                text(form_data, "password", 1000),
+                text(form_data, "password_confirmation", 1000),
+            )
+        except ValidationError as error:
+            if "token" in error.errors:
+                self.link_valid = False
+            self.errors = error.errors
+            yield focus_first_error(error, ["password", "password_confirmation"])
+            return
+        finally:
+            self.busy = False
+        self._token = ""
+        self.done = True
+        kick_mail_delivery()
+
+
+def new_password_page() -> rx.Component:
+    return ui.page(
+        "Nouveau mot de passe",
+        rx.cond(
+            ~NewPasswordState.checked,
+            ui.loading(),
+            rx.cond(
+                NewPasswordState.done,
+                rx.fragment(
+                    ui.notice(
+                        "Votre mot de passe a été modifié. Vous pouvez maintenant vous connecter avec ce nouveau mot de passe.",
+                        "success",
+                    ),
+                    ui.link("Se connecter", "/connexion"),
+                ),
+                rx.cond(
+                    NewPasswordState.link_valid,
+                    rx.el.form(
+                        ui.field(
+                            "Mot de passe",
+                            "password",
+                            NewPasswordState.errors,
+                            input_type="password",
+                            autocomplete="new-password",
+                            hint=rx.fragment(RULE_TEXT, " ", ADVICE_TEXT),
+                        ),
+                        ui.field(
+                            "Confirmation du mot de passe",
+                            "password_confirmation",
+                            NewPasswordState.errors,
+                            input_type="password",
+                            autocomplete="new-password",
+                        ),
+                        ui.submit_button("Enregistrer le nouveau mot de passe", NewPasswordState.busy),
+                        on_submit=NewPasswordState.submit,
+                        no_validate=True,
+                        class_name="max-w-md",
+                    ),
+                    rx.fragment(
+                        ui.notice(password_reset.INVALID_LINK, "error"),
+                        ui.link("Faire une nouvelle demande", "/mot-de-passe-oublie"),
+                    ),
+                ),
+            ),
+        ),
+    )

@@ -1,0 +1,109 @@
+"""/connexion: « Se connecter », with the FAQ's help when it fails and the confirmation resend."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal_app.domain import auth
+from portal_app.domain.errors import ValidationError
+from portal_app.ui import components as ui
+from portal_app.ui.background import kick_mail_delivery
+from portal_app.ui.forms import focus_first_error, text
+from portal_app.ui.session_state import SessionState, safe_next
+
+FIELDS = ["email", "password"]
+
+
+class LoginState(rx.State):
+    errors: dict[str, str] = {}
+    refusal: str = ""
+    refusal_reason: str = ""
+    info: str = ""
+    busy: bool = False
+    _email: str = ""
+
+    @rx.event
+    async def load(self):
+        self.errors, self.refusal, self.refusal_reason, self.busy = {}, "", "", False
+        params = self.router.url.query_parameters
+        self.info = "Vous êtes déconnecté(e)." if params.get("deconnecte") else ""
+        session = await self.get_state(SessionState)
+        if await session.current_user() is not None:
+            return rx.redirect(safe_next(params.get("next")), replace=True)
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        email, password = text(form_data, "email"), text(form_data, "password", limit=1000)
+        self.errors, self.refusal, self.refusal_reason, self.info = {}, "", "", ""
+        self._email = email
+        self.busy = True
+        yield
+        try:
+            result = await asyncio.to_thread(auth.login, email, password)
+        except ValidationError as error:
+            self.errors = error.errors
+            yield focus_first_error(error, FIELDS)
+            return
+        except auth.LoginRefused as refusal:
+            self.refusal, self.refusal_reason = refusal.message, refusal.reason
+            return
+        finally:
+            self.busy = False
+        session = await self.get_state(SessionState)
+        session.start(result.session_token, result.role)
+        yield rx.redirect(safe_next(self.router.url.query_parameters.get("next")), replace=True)
+
+    @rx.event
+    async def resend_confirmation(self):
+        self.info = await asyncio.to_thread(auth.resend_confirmation, self._email)
+        self.refusal, self.refusal_reason = "", ""
+        kick_mail_delivery()
+
+
+def refusal_block() -> rx.Component:
+    return rx.el.div(
+        rx.el.p(LoginState.refusal),
+        rx.cond(
+            LoginState.refusal_reason == "unconfirmed",
+            rx.el.button(
+                "Renvoyer l'e-mail de confirmation",
+                type="button",
+                on_click=LoginState.resend_confirmation,
+                class_name=ui.SECONDARY_BUTTON_CLASS + " mt-3",
+            ),
+            rx.el.p(ui.link("Renouveler mon mot de passe", "/mot-de-passe-oublie"), class_name="mt-2"),
+        ),
+        role="alert",
+        id="refus-connexion",
+        class_name="mb-6 rounded-md border-l-4 border-red-700 bg-red-50 p-4 text-red-900",
+    )
+
+
+def login_page() -> rx.Component:
+    return ui.page(
+        "Connexion",
+        rx.cond(LoginState.info != "", ui.notice(LoginState.info, "info")),
+        rx.cond(LoginState.refusal != "", refusal_block()),
+        rx.el.form(
+            ui.field("Adresse e-mail", "email", LoginState.errors, input_type="email", autocomplete="username"),
+            ui.field(
+                "Mot de passe",
+                "password",
+                LoginState.errors,
+                input_type="password",
+                autocomplete="current-password",
+            ),
+            ui.submit_button("Se connecter", LoginState.busy, "Connexion en cours…"),
+            on_submit=LoginState.submit,
+            no_validate=True,
+            class_name="max-w-md",
+        ),
+        rx.el.p(ui.link("J'ai oublié mon mot de passe", "/mot-de-passe-oublie"), class_name="mt-6"),
+        rx.el.p(
+            "Pas encore de compte ? ",
+            ui.link("Inscrivez-vous avec votre numéro adhérent", "/inscription"),
+            class_name="mt-3",
+        ),
+    )

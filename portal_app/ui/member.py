@@ -1,0 +1,363 @@
+"""Member pages: /mon-espace, /mon-espace/compte (« Modifier »), /mon-espace/mot-de-passe.
+
+Each page's on_load asks the domain for the data with the session token; no session, no data:
+the member is sent to /connexion and brought back after login.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import reflex as rx
+
+from portal_app.domain import account
+from portal_app.domain.errors import NotAllowed, ValidationError
+from portal_app.domain.passwords import ADVICE_TEXT, RULE_TEXT
+from portal_app.domain.phone import PHONE_RULE
+from portal_app.ui import components as ui
+from portal_app.ui.background import kick_mail_delivery
+from portal_app.ui.forms import focus_first_error, text
+from portal_app.ui.session_state import SessionState, login_redirect
+
+INSURER_NOTE = (
+    "Vos nom, prénom, contrat et bénéficiaires sont transmis par votre mutuelle ou votre assurance : pour les "
+    "corriger, rapprochez-vous de votre conseiller."
+)
+
+
+async def _session(state: rx.State) -> SessionState:
+    return await state.get_state(SessionState)
+
+
+def member_nav() -> rx.Component:
+    return rx.el.nav(
+        ui.nav_link("Mon Espace", "/mon-espace"),
+        ui.nav_link("Mon compte", "/mon-espace/compte"),
+        ui.nav_link("Mot de passe", "/mon-espace/mot-de-passe"),
+        aria_label="Mon Espace",
+        class_name="mb-6 flex flex-wrap gap-1 border-b border-slate-200 pb-3",
+    )
+
+
+def beneficiary_item(person: dict) -> rx.Component:
+    return rx.el.li(
+        rx.el.span(person["first_name"], " ", person["last_name"], class_name="font-semibold"),
+        rx.el.span(" — ", person["relation"], ", né(e) le ", person["birth_date"]),
+        class_name="border-b border-slate-200 py-2",
+    )
+
+
+class MemberHomeState(rx.State):
+    loaded: bool = False
+    overview: dict[str, str] = {}
+    beneficiaries: list[dict[str, str]] = []
+    is_valid: bool = False
+
+    @rx.event
+    async def load(self):
+        session = await _session(self)
+        self.loaded = False
+        try:
+            overview = await asyncio.to_thread(account.member_overview, session.session_token)
+        except NotAllowed:
+            session.forget()
+            return login_redirect(self.router.url.path)
+        session.is_logged_in = True
+        data = dataclasses.asdict(overview)
+        self.beneficiaries = data.pop("beneficiaries")
+        self.is_valid = data.pop("is_valid")
+        self.overview = data
+        self.loaded = True
+
+
+def member_home_page() -> rx.Component:
+    o = MemberHomeState.overview
+    return ui.page(
+        "Mon Espace",
+        rx.cond(
+            MemberHomeState.loaded,
+            rx.fragment(
+                member_nav(),
+                rx.el.p("Bonjour ", o["first_name"], " ", o["last_name"], ".", class_name="mb-6 text-lg"),
+                rx.el.section(
+                    rx.el.h2("Mon contrat", class_name="mb-3 text-xl font-semibold"),
+                    rx.el.dl(
+                        ui.definition("Numéro adhérent", o["member_number"]),
+                        ui.definition("Organisme", o["insurer"]),
+                        ui.definition("Offre", o["offer"]),
+                        ui.definition("Validité", o["validity"]),
+                    ),
+                    rx.cond(
+                        ~MemberHomeState.is_valid,
+                        ui.notice(
+                            "Votre offre n'est plus en cours de validité : rapprochez-vous de votre conseiller.",
+                            "error",
+                        ),
+                    ),
+                    class_name="mb-8",
+                ),
+                rx.el.section(
+                    rx.el.h2("Bénéficiaires", class_name="mb-3 text-xl font-semibold"),
+                    rx.el.ul(rx.foreach(MemberHomeState.beneficiaries, beneficiary_item)),
+                ),
+            ),
+            ui.loading(),
+        ),
+    )
+
+
+class AccountState(rx.State):
+    loaded: bool = False
+    editing: bool = False
+    busy: bool = False
+    details: dict[str, str] = {}
+    beneficiaries: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    message: str = ""
+
+    async def _reload(self) -> rx.event.EventSpec | None:
+        session = await _session(self)
+        try:
+            details = await asyncio.to_thread(account.account_details, session.session_token)
+        except NotAllowed:
+            session.forget()
+            return login_redirect(self.router.url.path)
+        data = dataclasses.asdict(details)
+        self.beneficiaries = data.pop("beneficiaries")
+        self.details = data
+        self.loaded = True
+        return None
+
+    @rx.event
+    async def load(self):
+        self.loaded, self.editing, self.errors, self.message = False, False, {}, ""
+        return await self._reload()
+
+    @rx.event
+    def start_editing(self):
+        self.editing, self.errors, self.message = True, {}, ""
+        return rx.call_script("document.getElementById('phone')?.focus()")
+
+    @rx.event
+    def cancel_editing(self):
+        self.editing, self.errors = False, {}
+
+    @rx.event
+    async def save(self, form_data: dict):
+        session = await _session(self)
+        self.errors, self.message = {}, ""
+        self.busy = True
+        yield
+        try:
+            self.message = await asyncio.to_thread(
+                account.update_contact_details,
+                session.session_token,
+                text(form_data, "phone", 40),
+                text(form_data, "email", 254),
+                text(form_data, "current_password", 1000),
+            )
+        except NotAllowed:
+            session.forget()
+            yield login_redirect(self.router.url.path)
+            return
+        except ValidationError as error:
+            self.errors = error.errors
+            yield focus_first_error(error, ["phone", "email", "current_password"])
+            return
+        finally:
+            self.busy = False
+        kick_mail_delivery()
+        self.editing = False
+        yield await self._reload()
+
+
+def account_view() -> rx.Component:
+    d = AccountState.details
+    return rx.fragment(
+        rx.el.section(
+            rx.el.h2("Mes informations", class_name="mb-3 text-xl font-semibold"),
+            rx.el.dl(
+                ui.definition("Prénom", d["first_name"]),
+                ui.definition("Nom", d["last_name"]),
+                ui.definition("Numéro adhérent", d["member_number"]),
+                ui.definition("Organisme", d["insurer"]),
+                ui.definition("Adresse e-mail", d["email"]),
+                ui.definition("Téléphone mobile", d["phone"]),
+                ui.definition("Dernière connexion", d["last_login"]),
+            ),
+            rx.cond(
+                d["pending_email"] != "",
+                ui.notice(
+                    rx.fragment(
+                        "Changement d'adresse en attente : ouvrez le lien envoyé à ",
+                        rx.el.strong(d["pending_email"]),
+                        ".",
+                    ),
+                    "info",
+                ),
+            ),
+            rx.el.p(INSURER_NOTE, class_name="mb-4 text-sm text-slate-700"),
+            rx.el.button(
+                "Modifier", type="button", on_click=AccountState.start_editing, class_name=ui.PRIMARY_BUTTON_CLASS
+            ),
+            class_name="mb-8",
+        ),
+        rx.el.section(
+            rx.el.h2("Bénéficiaires de mon contrat", class_name="mb-3 text-xl font-semibold"),
+            rx.el.ul(rx.foreach(AccountState.beneficiaries, beneficiary_item)),
+        ),
+    )
+
+
+def account_form() -> rx.Component:
+    d = AccountState.details
+    return rx.el.form(
+        rx.el.h2("Modifier mes coordonnées", class_name="mb-3 text-xl font-semibold"),
+        rx.el.p(INSURER_NOTE, class_name="mb-4 text-sm text-slate-700"),
+        ui.field(
+            "Téléphone mobile",
+            "phone",
+            AccountState.errors,
+            input_type="tel",
+            autocomplete="tel-national",
+            hint=PHONE_RULE,
+            default_value=d["phone"],
+        ),
+        ui.field(
+            "Adresse e-mail",
+            "email",
+            AccountState.errors,
+            input_type="email",
+            autocomplete="email",
+            hint="Une nouvelle adresse sera utilisée après confirmation par le lien que nous y enverrons.",
+            default_value=d["email"],
+        ),
+        ui.field(
+            "Mot de passe actuel",
+            "current_password",
+            AccountState.errors,
+            input_type="password",
+            autocomplete="current-password",
+            hint="Obligatoire uniquement pour changer d'adresse e-mail.",
+            required=False,
+        ),
+        rx.el.div(
+            ui.submit_button("Enregistrer", AccountState.busy),
+            rx.el.button(
+                "Annuler", type="button", on_click=AccountState.cancel_editing, class_name=ui.SECONDARY_BUTTON_CLASS
+            ),
+            class_name="flex flex-col gap-3 sm:flex-row",
+        ),
+        on_submit=AccountState.save,
+        no_validate=True,
+        class_name="max-w-md",
+    )
+
+
+def account_page() -> rx.Component:
+    return ui.page(
+        "Mon compte",
+        rx.cond(
+            AccountState.loaded,
+            rx.fragment(
+                member_nav(),
+                rx.cond(AccountState.message != "", ui.notice(AccountState.message, "success")),
+                rx.cond(AccountState.editing, account_form(), account_view()),
+            ),
+            ui.loading(),
+        ),
+    )
+
+
+class PasswordState(rx.State):
+    loaded: bool = False
+    errors: dict[str, str] = {}
+    done: bool = False
+    busy: bool = False
+
+    @rx.event
+    async def load(self):
+        self.loaded, self.errors, self.done = False, {}, False
+        session = await _session(self)
+        if await session.current_user() is None:
+            return login_redirect(self.router.url.path)
+        self.loaded = True
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        session = await _session(self)
+        self.errors, self.done = {}, False
+        self.busy = True
+        yield
+        try:
+            await asyncio.to_thread(
+                account.change_password,
+                session.session_token,
+                text(form_data, "current_password", 1000),
+                text(form_data, "new_password", 1000),
+                text(form_data, "new_password_confirmation", 1000),
+            )
+        except NotAllowed:
+            session.forget()
+            yield login_redirect(self.router.url.path)
+            return
+        except ValidationError as error:
+            self.errors = error.errors
+            yield focus_first_error(error, ["current_password", "new_password", "new_password_confirmation"])
+            return
+        finally:
+            self.busy = False
+        self.done = True
+        kick_mail_delivery()
+        yield rx.call_script("document.getElementById('mot-de-passe-form')?.reset()")
+
+
+def password_page() -> rx.Component:
+    return ui.page(
+        "Mot de passe",
+        rx.cond(
+            PasswordState.loaded,
+            rx.fragment(
+                member_nav(),
+                rx.cond(
+                    PasswordState.done,
+                    ui.notice(
+                        "Votre mot de passe a été modifié : il vous sera demandé à votre prochaine connexion. "
+                        "Vos autres sessions ont été fermées.",
+                        "success",
+                    ),
+                ),
+                rx.el.form(
+                    ui.field(
+                        "Mot de passe actuel",
+                        "current_password",
+                        PasswordState.errors,
+                        input_type="password",
+                        autocomplete="current-password",
+                    ),
+                    ui.field(
+                        "Nouveau mot de passe",
+                        "new_password",
+                        PasswordState.errors,
+                        input_type="password",
+                        autocomplete="new-password",
+                        hint=rx.fragment(RULE_TEXT, " ", ADVICE_TEXT),
+                    ),
+                    ui.field(
+                        "Confirmation du mot de passe",
+                        "new_password_confirmation",
+                        PasswordState.errors,
+                        input_type="password",
+                        autocomplete="new-password",
+                    ),
+                    ui.submit_button("Changer mon mot de passe", PasswordState.busy),
+                    id="mot-de-passe-form",
+                    on_submit=PasswordState.submit,
+                    no_validate=True,
+                    class_name="max-w-md",
+                ),
+            ),
+            ui.loading(),
+        ),
+    )
