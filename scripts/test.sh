@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need (Python packages, Debian's Chromium),
+# then runs lint, the domain and UI tests on SQLite and on PostgreSQL, and the end-to-end tests
+# in Chromium against the production build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh dev
+source scripts/env.sh
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> Installing Chromium from Debian's packages"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "==> Lint"
+ruff check portal_app tests rxconfig.py
+ruff format --check portal_app tests rxconfig.py
+
+echo "==> Domain and UI tests (SQLite and PostgreSQL)"
+python -m pytest tests/domain tests/ui -p no:playwright -q "$@"
+
+echo "==> End-to-end tests (Chromium, production build)"
+python -m pytest tests/e2e -q "$@"
