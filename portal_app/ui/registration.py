@@ -148,7 +148,6 @@ def step_contract() -> rx.Component:
         rx.el.p(HOLDER_HINT, class_name="mb-4 text-sm text-slate-700", id="titulaire-aide"),
         ui.field("Prénom", "first_name", RegistrationState.errors, autocomplete="given-name"),
         ui.field("Nom", "last_name", RegistrationState.errors, autocomplete="family-name"),
-        rx.el.p(ui.link("Où trouver mon numéro adhérent ?", "/faq#numero-adherent"), class_name="mb-5 text-sm"),
         ui.submit_button("Continuer"),
         on_submit=RegistrationState.check_contract,
         no_validate=True,
@@ -226,11 +225,8 @@ def step_credentials() -> rx.Component:
             autocomplete="new-password",
         ),
         ui.checkbox(
-            rx.fragment(
-                "J'accepte les conditions d'utilisation du service et j'ai pris connaissance de la ",
-                ui.link("politique de protection des données personnelles", "/donnees-personnelles"),
-                ".",
-            ),
+            "J'accepte les conditions d'utilisation du service et le traitement de mes données personnelles "
+            "pour la gestion de mes garanties d'assistance.",
             "terms",
             RegistrationState.errors,
         ),
