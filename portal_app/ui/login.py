@@ -30,7 +30,7 @@ class LoginState(rx.State):
         params = self.router.url.query_parameters
         self.info = "Vous êtes déconnecté(e)." if params.get("deconnecte") else ""
         session = await self.get_state(SessionState)
-        if await session.current_user() is not None:
+        if await session._current_user() is not None:
             return rx.redirect(safe_next(params.get("next")), replace=True)
 
     @rx.event
@@ -52,7 +52,7 @@ class LoginState(rx.State):
         finally:
             self.busy = False
         session = await self.get_state(SessionState)
-        session.start(result.session_token, result.role)
+        session._start(result.session_token, result.role)
         yield rx.redirect(safe_next(self.router.url.query_parameters.get("next")), replace=True)
 
     @rx.event

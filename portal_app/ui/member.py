@@ -61,7 +61,7 @@ class MemberHomeState(rx.State):
         try:
             overview = await asyncio.to_thread(account.member_overview, session.session_token)
         except NotAllowed:
-            session.forget()
+            session._forget()
             return login_redirect(self.router.url.path)
         session.is_logged_in = True
         data = dataclasses.asdict(overview)
@@ -121,7 +121,7 @@ class AccountState(rx.State):
         try:
             details = await asyncio.to_thread(account.account_details, session.session_token)
         except NotAllowed:
-            session.forget()
+            session._forget()
             return login_redirect(self.router.url.path)
         data = dataclasses.asdict(details)
         self.beneficiaries = data.pop("beneficiaries")
@@ -158,7 +158,7 @@ class AccountState(rx.State):
                 text(form_data, "current_password", 1000),
             )
         except NotAllowed:
-            session.forget()
+            session._forget()
             yield login_redirect(self.router.url.path)
             return
         except ValidationError as error:
@@ -280,7 +280,7 @@ class PasswordState(rx.State):
     async def load(self):
         self.loaded, self.errors, self.done = False, {}, False
         session = await _session(self)
-        if await session.current_user() is None:
+        if await session._current_user() is None:
             return login_redirect(self.router.url.path)
         self.loaded = True
 
@@ -299,7 +299,7 @@ class PasswordState(rx.State):
                 text(form_data, "new_password_confirmation", 1000),
             )
         except NotAllowed:
-            session.forget()
+            session._forget()
             yield login_redirect(self.router.url.path)
             return
         except ValidationError as error:

@@ -50,7 +50,7 @@ class SessionState(rx.State):
     is_logged_in: bool = False
     role: str = ""
 
-    async def current_user(self) -> auth.CurrentUser | None:
+    async def _current_user(self) -> auth.CurrentUser | None:
         user = await asyncio.to_thread(_user_or_none, self.session_token) if self.session_token else None
         self.is_logged_in = user is not None
         self.role = user.role if user else ""
@@ -61,14 +61,14 @@ class SessionState(rx.State):
     @rx.event
     async def refresh(self):
         """on_load of public pages: show « Mon Espace » or « Connexion » in the header."""
-        await self.current_user()
+        await self._current_user()
 
-    def start(self, token: str, role: str) -> None:
+    def _start(self, token: str, role: str) -> None:
         self.session_token = token
         self.is_logged_in = True
         self.role = role
 
-    def forget(self) -> None:
+    def _forget(self) -> None:
         self.session_token = ""
         self.is_logged_in = False
         self.role = ""
@@ -77,5 +77,5 @@ class SessionState(rx.State):
     async def log_out(self):
         token = self.session_token
         await asyncio.to_thread(auth.logout, token)
-        self.forget()
+        self._forget()
         return [rx.remove_cookie(SESSION_COOKIE, {"path": "/"}), rx.redirect("/connexion?deconnecte=1", replace=True)]
