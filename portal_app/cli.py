@@ -45,7 +45,14 @@ def _import_contracts(args: argparse.Namespace) -> int:
 
 
 def _seed_demo(_args: argparse.Namespace) -> int:
-    from portal_app.domain.demo import DEMO_MEMBER_EMAIL, DEMO_MEMBER_PASSWORD, ProductionRefused, seed_demo
+    from portal_app.domain.demo import (
+        DEMO_ADVISER_EMAIL,
+        DEMO_ADVISER_PASSWORD,
+        DEMO_MEMBER_EMAIL,
+        DEMO_MEMBER_PASSWORD,
+        ProductionRefused,
+        seed_demo,
+    )
 
     try:
         summary = seed_demo()
@@ -64,6 +71,11 @@ def _seed_demo(_args: argparse.Namespace) -> int:
     print("  EF.111.222 / Sophie Petit   — Santé seule, sans accès au portail")
     state = "créé" if summary.member_created else "déjà présent"
     print(f"  membre de démonstration {state} : {DEMO_MEMBER_EMAIL} / {DEMO_MEMBER_PASSWORD}")
+    state = "créé" if summary.adviser_created else "déjà présent"
+    print(f"  conseiller de démonstration {state} : {DEMO_ADVISER_EMAIL} / {DEMO_ADVISER_PASSWORD} (TOTP à activer)")
+    print(
+        f"  dossier d'assistance de démonstration : {summary.file_reference} (Hugo, conduite à l'école, aide ménagère)"
+    )
     return 0
 
 
@@ -72,6 +84,33 @@ def _send_mail(_args: argparse.Namespace) -> int:
 
     sent = deliver_due_mail()
     print(f"{sent} e-mail(s) envoyé(s), {pending_count()} en attente.")
+    return 0
+
+
+def _create_adviser(args: argparse.Namespace) -> int:
+    import getpass
+
+    from portal_app.domain.advisers import create_adviser
+    from portal_app.domain.errors import ValidationError
+
+    password = None
+    if not args.send_link:
+        password = getpass.getpass("Mot de passe du conseiller : ")
+        if getpass.getpass("Confirmation du mot de passe : ") != password:
+            print("Les deux saisies ne correspondent pas.", file=sys.stderr)
+            return 1
+    try:
+        address = create_adviser(args.email, password)
+    except ValidationError as error:
+        print(" ".join(error.errors.values()), file=sys.stderr)
+        return 1
+    if args.send_link:
+        from portal_app.domain.mail import deliver_due_mail
+
+        deliver_due_mail()
+        print(f"Conseiller {address} créé : un lien pour choisir son mot de passe lui a été envoyé (valable 1 heure).")
+    else:
+        print(f"Conseiller {address} créé. À sa première connexion, il activera la double authentification.")
     return 0
 
 
@@ -88,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("seed-demo", help="crée les données de démonstration (refusé en production)").set_defaults(
         run=_seed_demo
     )
+    adviser = commands.add_parser("create-adviser", help="crée un compte conseiller (mot de passe demandé, ou lien)")
+    adviser.add_argument("--email", required=True)
+    adviser.add_argument("--send-link", action="store_true", help="envoyer un lien pour choisir le mot de passe")
+    adviser.set_defaults(run=_create_adviser)
     commands.add_parser("send-mail", help="envoie les e-mails en attente").set_defaults(run=_send_mail)
     args = parser.parse_args(argv)
     if args.command != "seed-demo":

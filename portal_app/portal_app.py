@@ -5,6 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app import settings
+from portal_app.ui.adviser import (
+    AdviserContractState,
+    AdviserSearchState,
+    AuditTrailState,
+    ContractImportState,
+    adviser_contract_page,
+    adviser_search_page,
+    audit_trail_page,
+    contract_import_page,
+)
 from portal_app.ui.background import mail_retry_loop
 from portal_app.ui.email_links import (
     EmailConfirmationState,
@@ -25,6 +35,7 @@ from portal_app.ui.member import (
     password_page,
 )
 from portal_app.ui.registration import RegistrationState, registration_page
+from portal_app.ui.second_factor import SecondFactorState, second_factor_page
 from portal_app.ui.session_state import SessionState
 
 settings.check_production_settings()
@@ -96,6 +107,41 @@ PAGES = [
         "Mot de passe – Espace Assistance",
         "Changez votre mot de passe.",
         PasswordState.load,
+    ),
+    (
+        "/connexion/verification",
+        second_factor_page,
+        "Vérification en deux étapes – Espace Assistance",
+        "Code de double authentification des conseillers.",
+        SecondFactorState.load,
+    ),
+    (
+        "/conseiller",
+        adviser_search_page,
+        "Espace conseiller",
+        "Recherche d'un membre ou d'un contrat.",
+        AdviserSearchState.load,
+    ),
+    (
+        "/conseiller/contrat",
+        adviser_contract_page,
+        "Dossier du membre – Espace conseiller",
+        "Contrat, compte et dossiers d'assistance d'un membre.",
+        AdviserContractState.load,
+    ),
+    (
+        "/conseiller/import",
+        contract_import_page,
+        "Import de contrats – Espace conseiller",
+        "Import d'un fichier de contrats d'assureur.",
+        ContractImportState.load,
+    ),
+    (
+        "/conseiller/journal",
+        audit_trail_page,
+        "Journal d'audit – Espace conseiller",
+        "Journal des accès et des modifications.",
+        AuditTrailState.load,
     ),
 ]
 

@@ -95,6 +95,8 @@ class LoginSession(TimestampedTable, table=True):
     last_seen_at: datetime = _timestamp()
     expires_at: datetime = _timestamp()
     ended_at: datetime | None = _optional_timestamp()
+    # Advisers: the password is checked but the TOTP code not yet; such a session opens nothing.
+    second_factor_pending: bool = False
 
 
 class OutgoingMail(TimestampedTable, table=True):
@@ -111,3 +113,73 @@ class OutgoingMail(TimestampedTable, table=True):
     claimed_until: datetime | None = _optional_timestamp()
     sent_at: datetime | None = _optional_timestamp(index=True)
     last_error: str | None = Field(default=None, max_length=500)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only trail (HDS traceability): who, what, when (UTC), from where. Never a secret or health detail.
+
+    On PostgreSQL a trigger refuses UPDATE and DELETE on this table.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _timestamp(index=True)
+    updated_at: datetime = _timestamp()
+    actor_account_id: int | None = Field(default=None, index=True)
+    actor_role: str = Field(default="anonymous", max_length=20)
+    action: str = Field(max_length=60, index=True)
+    target_type: str = Field(default="", max_length=40)
+    target_id: int | None = None
+    member_account_id: int | None = Field(default=None, index=True)
+    contract_id: int | None = Field(default=None, index=True)
+    ip: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=300)
+    detail: str = Field(default="", max_length=300)
+
+
+class SecondFactor(TimestampedTable, table=True):
+    """An adviser's TOTP authenticator; the secret is encrypted with the portal's key."""
+
+    account_id: int = Field(foreign_key="account.id", unique=True)
+    secret_encrypted: str = Field(max_length=300)
+    confirmed_at: datetime | None = _optional_timestamp()
+    last_used_step: int = 0
+
+
+class RecoveryCode(TimestampedTable, table=True):
+    account_id: int = Field(foreign_key="account.id", index=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    used_at: datetime | None = _optional_timestamp()
+
+
+class ReferenceCounter(SQLModel, table=True):
+    """The last number given for a prefix and year (AS-2026-…): numbers are never reused."""
+
+    name: str = Field(primary_key=True, max_length=20)
+    last_value: int = 0
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp(sa_column_kwargs={"onupdate": utc_now})
+
+
+class AssistanceFile(TimestampedTable, table=True):
+    reference: str = Field(max_length=20, unique=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    beneficiary_id: int = Field(foreign_key="beneficiary.id")
+    event_type: str = Field(max_length=30)  # hospitalisation, immobilisation, maternite, autre
+    event_date: date
+    status: str = Field(default="open", max_length=20)  # open, closed
+    opened_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    closed_at: datetime | None = _optional_timestamp()
+
+
+class Entitlement(TimestampedTable, table=True):
+    """One service granted by an assistance file: quantity in its unit (euros are stored in cents)."""
+
+    __table_args__ = (sa.UniqueConstraint("assistance_file_id", "service"),)
+
+    assistance_file_id: int = Field(foreign_key="assistancefile.id", index=True)
+    service: str = Field(max_length=40)
+    unit: str = Field(max_length=10)  # trajets, heures, jours, euros
+    quantity: int
+    used: int = 0
+    valid_from: date
+    valid_to: date

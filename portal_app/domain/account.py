@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Contract, Insurer, Offer
-from portal_app.domain import auth, clock, mail, mail_texts, tokens
+from portal_app.domain import audit, auth, clock, mail, mail_texts, tokens
 from portal_app.domain.emails import normalize_email
 from portal_app.domain.errors import NotAllowed, ValidationError
 from portal_app.domain.formatting import long_date, paris_datetime
@@ -43,6 +43,19 @@ class AccountDetails:
     phone: str
     last_login: str
     beneficiaries: list[BeneficiaryView]
+
+
+def _audit_self(session: Session, account: Account, action: str) -> None:
+    """A member's change to their own data (the actor is the member)."""
+    audit.record(
+        session,
+        action,
+        account,
+        target_type="account",
+        target_id=account.id,
+        member_account_id=account.id if account.role == "member" else None,
+        contract_id=account.contract_id,
+    )
 
 
 def _member(session: Session, session_token: str) -> tuple[Account, Contract]:
@@ -134,6 +147,7 @@ def update_contact_details(session_token: str, phone: str, new_email: str, curre
         if phone_e164 != account.phone:
             account.phone = phone_e164
             session.add(account)
+            _audit_self(session, account, "phone_changed")
             messages.append("Votre numéro de téléphone mobile a été enregistré.")
         if email_changes:
             secret = tokens.issue_token(session, account.id, tokens.CHANGE_EMAIL, new_email=address)
@@ -141,6 +155,7 @@ def update_contact_details(session_token: str, phone: str, new_email: str, curre
             mail.queue_mail(session, address, subject, body)
             subject, body = mail_texts.email_change_requested(contract.holder_first_name)
             mail.queue_mail(session, account.email, subject, body)
+            _audit_self(session, account, "email_change_requested")
             messages.append(
                 f"Un e-mail de confirmation a été envoyé à {address}. Votre nouvelle adresse sera utilisée "
                 "dès que vous aurez ouvert le lien qu'il contient."
@@ -164,12 +179,17 @@ def change_password(session_token: str, current_password: str, new_password: str
         if verify_password(new_password, account.password_hash):
             raise ValidationError("new_password", "Le nouveau mot de passe doit être différent de l'actuel.")
         set_password(session, account, contract, new_password, keep_session=session_token)
+        _audit_self(session, account, "password_changed")
 
 
 def set_password(
     session: Session, account: Account, contract: Contract | None, password: str, keep_session: str | None
 ) -> None:
-    """Store a new password: ends other sessions and reset links, clears the lock, tells the member."""
+    """Store a new password: ends other sessions, reset links and pending e-mail changes, clears the lock.
+
+    Cancelling a pending e-mail change matters: the notice sent to the old address tells a member who
+    did not ask for the change to change their password, and that must stop the takeover.
+    """
     account.password_hash = hash_password(password)
     account.password_changed_at = clock.now()
     account.failed_login_count = 0
@@ -177,7 +197,7 @@ def set_password(
     account.locked_at = None
     session.add(account)
     auth.end_sessions(session, account.id, keep_token=keep_session)
-    tokens.retire_tokens(session, account.id, tokens.RESET_PASSWORD)
+    tokens.retire_tokens(session, account.id, tokens.RESET_PASSWORD, tokens.CHANGE_EMAIL)
     subject, body = mail_texts.password_changed(contract.holder_first_name if contract else "")
     mail.queue_mail(session, account.email, subject, body)
 
@@ -197,6 +217,7 @@ def confirm_email_link(secret: str) -> str:
             if account.email_confirmed_at is None:
                 account.email_confirmed_at = clock.now()
                 session.add(account)
+                _audit_self(session, account, "email_confirmed")
             return "Votre adresse e-mail est confirmée. Vous pouvez maintenant vous connecter."
         if session.exec(select(Account.id).where(Account.email == token.new_email, Account.id != account.id)).first():
             session.rollback()
@@ -205,4 +226,5 @@ def confirm_email_link(secret: str) -> str:
         account.email_confirmed_at = clock.now()
         session.add(account)
         tokens.retire_tokens(session, account.id, tokens.CHANGE_EMAIL, tokens.RESET_PASSWORD)
+        _audit_self(session, account, "email_changed")
         return f"Votre nouvelle adresse e-mail {token.new_email} est confirmée : utilisez-la pour vous connecter."

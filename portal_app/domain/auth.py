@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import as_utc, session_scope
 from portal_app.db.models import Account, Contract, LoginSession
-from portal_app.domain import clock, mail, mail_texts, tokens
+from portal_app.domain import audit, clock, mail, mail_texts, tokens
 from portal_app.domain.emails import normalize_email
 from portal_app.domain.errors import DomainError, NotAllowed, ValidationError
 from portal_app.domain.passwords import spend_verification_time, verify_password
@@ -24,6 +24,7 @@ ABSOLUTE_TIMEOUT = timedelta(hours=12)
 TOUCH_INTERVAL = timedelta(seconds=60)
 FAILURES_BEFORE_DELAY = 5
 FAILURES_BEFORE_LOCK = 10
+SECOND_FACTOR_WINDOW = timedelta(minutes=10)
 
 LOGIN_FAILED_MESSAGE = (
     "Adresse e-mail ou mot de passe incorrect. Assurez-vous que vous utilisez les bons identifiants : "
@@ -57,6 +58,7 @@ class LoginRefused(DomainError):
 class LoginResult:
     session_token: str
     role: str
+    second_factor_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,19 +103,26 @@ def _record_failure(session: Session, account: Account) -> None:
 
 
 def start_session(session: Session, account: Account) -> str:
+    """A new login session. An adviser's stays pending (opens nothing) until the TOTP code is given."""
     secret = tokens.new_secret()
     now = clock.now()
+    pending = account.role == "adviser"
     session.add(
         LoginSession(
             account_id=account.id,
             token_hash=tokens.digest(secret),
             last_seen_at=now,
-            expires_at=now + ABSOLUTE_TIMEOUT,
+            expires_at=now + (SECOND_FACTOR_WINDOW if pending else ABSOLUTE_TIMEOUT),
+            second_factor_pending=pending,
         )
     )
-    account.last_login_at = now
     account.failed_login_count = 0
     account.last_failed_login_at = None
+    if not pending:
+        account.last_login_at = now
+        audit.record(
+            session, "login_success", account, target_type="account", target_id=account.id, member_account_id=account.id
+        )
     session.add(account)
     session.flush()
     return secret
@@ -140,6 +149,8 @@ def login(email: str, password: str) -> LoginResult:
         account = session.exec(select(Account).where(Account.email == address)).first()
         if account is None:
             spend_verification_time(password)
+            audit.record(session, "login_failure", None, detail="adresse inconnue")
+            session.commit()
             raise LoginRefused("invalid", LOGIN_FAILED_MESSAGE)
         if account.locked_at is not None:
             spend_verification_time(password)
@@ -151,6 +162,15 @@ def login(email: str, password: str) -> LoginResult:
             raise LoginRefused("throttled", _throttled_message(wait_until - clock.now()))
         if not verify_password(password, account.password_hash):
             _record_failure(session, account)
+            audit.record(
+                session,
+                "login_failure",
+                None,
+                target_type="account",
+                target_id=account.id,
+                member_account_id=account.id if account.role == "member" else None,
+                detail="mot de passe incorrect",
+            )
             failures = account.failed_login_count
             if account.locked_at is not None:
                 refusal = LoginRefused("locked", LOCKED_MESSAGE)
@@ -163,7 +183,7 @@ def login(email: str, password: str) -> LoginResult:
         if account.email_confirmed_at is None:
             raise LoginRefused("unconfirmed", UNCONFIRMED_MESSAGE)
         secret = start_session(session, account)
-        return LoginResult(session_token=secret, role=account.role)
+        return LoginResult(session_token=secret, role=account.role, second_factor_required=account.role == "adviser")
 
 
 def _live_session(session: Session, session_token: str) -> LoginSession | None:
@@ -172,7 +192,7 @@ def _live_session(session: Session, session_token: str) -> LoginSession | None:
     login_session = session.exec(
         select(LoginSession).where(LoginSession.token_hash == tokens.digest(session_token))
     ).first()
-    if login_session is None or login_session.ended_at is not None:
+    if login_session is None or login_session.ended_at is not None or login_session.second_factor_pending:
         return None
     now = clock.now()
     if as_utc(login_session.expires_at) <= now or as_utc(login_session.last_seen_at) + IDLE_TIMEOUT <= now:
@@ -202,13 +222,26 @@ def authenticate(session_token: str) -> CurrentUser:
 
 def logout(session_token: str) -> None:
     """End the session on the server (the cookie alone is worthless afterwards)."""
-    if not session_token:
+    if not session_token or len(session_token) > 200:
         return
     with session_scope() as session:
-        session.execute(
-            sa.update(LoginSession)
-            .where(LoginSession.token_hash == tokens.digest(session_token), LoginSession.ended_at.is_(None))
-            .values(ended_at=clock.now())
+        login_session = session.exec(
+            select(LoginSession).where(
+                LoginSession.token_hash == tokens.digest(session_token), LoginSession.ended_at.is_(None)
+            )
+        ).first()
+        if login_session is None:
+            return
+        login_session.ended_at = clock.now()
+        session.add(login_session)
+        account = session.get(Account, login_session.account_id)
+        audit.record(
+            session,
+            "logout",
+            account,
+            target_type="account",
+            target_id=account.id,
+            member_account_id=account.id if account.role == "member" else None,
         )
 
 

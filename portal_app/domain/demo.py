@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import select
 
 from portal_app import settings
 from portal_app.db.engine import session_scope
-from portal_app.db.models import Account, Contract
+from portal_app.db.models import Account, AssistanceFile, Beneficiary, Contract, Entitlement
 from portal_app.domain import clock
 from portal_app.domain.contracts import ImportReport, import_contract_file
 from portal_app.domain.passwords import hash_password
+from portal_app.domain.references import next_reference
 from portal_app.domain.text import member_number_key
 
 DEMO_MEMBER_EMAIL = "claire.martin@example.fr"
 DEMO_MEMBER_PASSWORD = "Tulipe-Horizon-47"
 DEMO_MEMBER_PHONE = "+33612345678"
+DEMO_ADVISER_EMAIL = "conseiller@example.fr"
+DEMO_ADVISER_PASSWORD = "Conseil-Orage-58"
 
 DEMO_CONTRACTS_CSV = """numero_adherent;assureur;offre;debut;fin;lien;nom;prenom;date_naissance
 AB 123 456;Mutuelle Horizon;ASSISTANCE_PLUS;2026-01-01;;adherent;Martin;Claire;1984-03-12
@@ -38,6 +42,54 @@ class ProductionRefused(RuntimeError):
 class DemoSummary:
     contracts: ImportReport
     member_created: bool
+    adviser_created: bool = False
+    file_reference: str = ""
+
+
+def _seed_adviser_and_file(session, contract: Contract) -> tuple[bool, str]:
+    """A demo adviser (enrols TOTP at first login) and an open file with entitlements for Claire."""
+    adviser_created = False
+    adviser = session.exec(select(Account).where(Account.email == DEMO_ADVISER_EMAIL)).first()
+    if adviser is None:
+        adviser = Account(
+            email=DEMO_ADVISER_EMAIL,
+            role="adviser",
+            email_confirmed_at=clock.now(),
+            password_hash=hash_password(DEMO_ADVISER_PASSWORD),
+            password_changed_at=clock.now(),
+        )
+        session.add(adviser)
+        session.flush()
+        adviser_created = True
+    existing = session.exec(select(AssistanceFile).where(AssistanceFile.contract_id == contract.id)).first()
+    if existing is not None:
+        return adviser_created, existing.reference
+    child = session.exec(
+        select(Beneficiary).where(Beneficiary.contract_id == contract.id, Beneficiary.first_name == "Hugo")
+    ).one()
+    today = clock.today_in_paris()
+    assistance_file = AssistanceFile(
+        reference=next_reference(session, "AS"),
+        contract_id=contract.id,
+        beneficiary_id=child.id,
+        event_type="hospitalisation",
+        event_date=today - timedelta(days=3),
+        opened_by_account_id=adviser.id,
+    )
+    session.add(assistance_file)
+    session.flush()
+    for service, unit, quantity in (("transport_scolaire", "trajets", 20), ("aide_menagere", "heures", 10)):
+        session.add(
+            Entitlement(
+                assistance_file_id=assistance_file.id,
+                service=service,
+                unit=unit,
+                quantity=quantity,
+                valid_from=today,
+                valid_to=today + timedelta(days=30),
+            )
+        )
+    return adviser_created, assistance_file.reference
 
 
 def seed_demo() -> DemoSummary:
@@ -54,8 +106,9 @@ def seed_demo() -> DemoSummary:
         exists = session.exec(
             select(Account.id).where((Account.contract_id == contract.id) | (Account.email == DEMO_MEMBER_EMAIL))
         ).first()
+        adviser_created, reference = _seed_adviser_and_file(session, contract)
         if exists:
-            return DemoSummary(report, member_created=False)
+            return DemoSummary(report, False, adviser_created, reference)
         session.add(
             Account(
                 contract_id=contract.id,
@@ -67,4 +120,4 @@ def seed_demo() -> DemoSummary:
                 role="member",
             )
         )
-    return DemoSummary(report, member_created=True)
+    return DemoSummary(report, True, adviser_created, reference)

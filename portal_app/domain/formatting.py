@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from babel.dates import format_date
 
@@ -33,5 +33,7 @@ def paris_datetime(value: datetime | None) -> str:
     """« jeudi 26 novembre 2026 à 08:15 » in Paris time."""
     if value is None:
         return ""
+    if value.tzinfo is None:  # SQLite hands back naive datetimes: they are UTC
+        value = value.replace(tzinfo=UTC)
     local = value.astimezone(PARIS)
     return f"{long_date(local.date())} à {local:%H:%M}"

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Contract
-from portal_app.domain import clock, mail, mail_texts, tokens
+from portal_app.domain import audit, clock, mail, mail_texts, tokens
 from portal_app.domain.account import set_password
 from portal_app.domain.emails import normalize_email
 from portal_app.domain.errors import ValidationError
@@ -56,3 +56,12 @@ def reset_password(secret: str, new_password: str, confirmation: str) -> None:
         if account.email_confirmed_at is None:
             account.email_confirmed_at = clock.now()
         set_password(session, account, contract, new_password, keep_session=None)
+        audit.record(
+            session,
+            "password_reset",
+            account,
+            target_type="account",
+            target_id=account.id,
+            member_account_id=account.id if account.role == "member" else None,
+            contract_id=account.contract_id,
+        )

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Beneficiary, Contract, Insurer, Offer
-from portal_app.domain import clock, mail, mail_texts, tokens
+from portal_app.domain import audit, clock, mail, mail_texts, tokens
 from portal_app.domain.emails import normalize_email
 from portal_app.domain.errors import DomainError, ValidationError
 from portal_app.domain.formatting import day_date
@@ -187,4 +187,13 @@ def register_account(
         secret = tokens.issue_token(session, account.id, tokens.CONFIRM_EMAIL)
         subject, body = mail_texts.confirm_account(contract.holder_first_name, secret)
         mail.queue_mail(session, normalized_email, subject, body)
+        audit.record(
+            session,
+            "account_created",
+            account,
+            target_type="account",
+            target_id=account.id,
+            member_account_id=account.id,
+            contract_id=contract.id,
+        )
         return normalized_email

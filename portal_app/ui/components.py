@@ -51,7 +51,11 @@ def header() -> rx.Component:
                 rx.cond(
                     SessionState.is_logged_in,
                     rx.fragment(
-                        nav_link("Mon Espace", "/mon-espace"),
+                        rx.cond(
+                            SessionState.role == "adviser",
+                            nav_link("Espace conseiller", "/conseiller"),
+                            nav_link("Mon Espace", "/mon-espace"),
+                        ),
                         rx.el.button(
                             "Déconnexion",
                             type="button",

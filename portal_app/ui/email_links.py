@@ -12,6 +12,7 @@ from portal_app.domain.passwords import ADVICE_TEXT, RULE_TEXT
 from portal_app.ui import components as ui
 from portal_app.ui.background import kick_mail_delivery
 from portal_app.ui.forms import focus_first_error, text
+from portal_app.ui.request_origin import remember_origin
 
 
 class EmailConfirmationState(rx.State):
@@ -21,6 +22,7 @@ class EmailConfirmationState(rx.State):
 
     @rx.event
     async def load(self):
+        remember_origin(self)
         token = self.router.url.query_parameters.get("token", "")
         self.done = False
         try:
@@ -59,6 +61,7 @@ class ForgotPasswordState(rx.State):
 
     @rx.event
     async def submit(self, form_data: dict):
+        remember_origin(self)
         self.errors, self.answer = {}, ""
         try:
             self.answer = await asyncio.to_thread(password_reset.request_password_reset, text(form_data, "email", 254))
@@ -98,6 +101,7 @@ class NewPasswordState(rx.State):
 
     @rx.event
     async def load(self):
+        remember_origin(self)
         self.errors, self.done, self.checked, self.busy = {}, False, False, False
         self._token = self.router.url.query_parameters.get("token", "")[:200]
         self.link_valid = await asyncio.to_thread(password_reset.reset_link_is_valid, self._token)
@@ -107,6 +111,7 @@ class NewPasswordState(rx.State):
 
     @rx.event
     async def submit(self, form_data: dict):
+        remember_origin(self)
         self.errors = {}
         self.busy = True
         yield

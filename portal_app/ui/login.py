@@ -11,9 +11,18 @@ from portal_app.domain.errors import ValidationError
 from portal_app.ui import components as ui
 from portal_app.ui.background import kick_mail_delivery
 from portal_app.ui.forms import focus_first_error, text
+from portal_app.ui.request_origin import remember_origin
 from portal_app.ui.session_state import SessionState, safe_next
 
 FIELDS = ["email", "password"]
+
+
+def _landing(role: str, next_path: str | None) -> str:
+    """Members go back to the page they asked for; advisers land on /conseiller."""
+    if role == "adviser":
+        return safe_next(next_path, "/conseiller") if (next_path or "").startswith("/conseiller") else "/conseiller"
+    target = safe_next(next_path)
+    return "/mon-espace" if target.startswith("/conseiller") else target
 
 
 class LoginState(rx.State):
@@ -30,11 +39,13 @@ class LoginState(rx.State):
         params = self.router.url.query_parameters
         self.info = "Vous êtes déconnecté(e)." if params.get("deconnecte") else ""
         session = await self.get_state(SessionState)
-        if await session._current_user() is not None:
-            return rx.redirect(safe_next(params.get("next")), replace=True)
+        user = await session._current_user()
+        if user is not None:
+            return rx.redirect(_landing(user.role, params.get("next")), replace=True)
 
     @rx.event
     async def submit(self, form_data: dict):
+        remember_origin(self)
         email, password = text(form_data, "email"), text(form_data, "password", limit=1000)
         self.errors, self.refusal, self.refusal_reason, self.info = {}, "", "", ""
         self._email = email
@@ -52,8 +63,12 @@ class LoginState(rx.State):
         finally:
             self.busy = False
         session = await self.get_state(SessionState)
+        if result.second_factor_required:
+            session._start_pending(result.session_token)
+            yield rx.redirect("/connexion/verification", replace=True)
+            return
         session._start(result.session_token, result.role)
-        yield rx.redirect(safe_next(self.router.url.query_parameters.get("next")), replace=True)
+        yield rx.redirect(_landing(result.role, self.router.url.query_parameters.get("next")), replace=True)
 
     @rx.event
     async def resend_confirmation(self):

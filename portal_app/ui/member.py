@@ -11,13 +11,14 @@ import dataclasses
 
 import reflex as rx
 
-from portal_app.domain import account
+from portal_app.domain import account, assistance_files
 from portal_app.domain.errors import NotAllowed, ValidationError
 from portal_app.domain.passwords import ADVICE_TEXT, RULE_TEXT
 from portal_app.domain.phone import PHONE_RULE
 from portal_app.ui import components as ui
 from portal_app.ui.background import kick_mail_delivery
 from portal_app.ui.forms import focus_first_error, text
+from portal_app.ui.request_origin import remember_origin
 from portal_app.ui.session_state import SessionState, login_redirect
 
 INSURER_NOTE = (
@@ -48,18 +49,42 @@ def beneficiary_item(person: dict) -> rx.Component:
     )
 
 
+NO_FILE_TEXT = (
+    "Vous n'avez pas de dossier d'assistance en cours. Après une hospitalisation, une immobilisation ou une "
+    "naissance, appelez la plateforme d'assistance : un conseiller ouvre votre dossier et vos droits "
+    "(conduite à l'école, aide ménagère, garde d'enfants) apparaissent ici."
+)
+
+
+def member_file_card(f: dict) -> rx.Component:
+    return rx.el.article(
+        rx.el.h3("Dossier ", f["reference"], " — ", f["event"], class_name="text-lg font-semibold"),
+        rx.el.p(
+            "Événement du ", f["event_date"], " · ", f["beneficiary"], " · dossier ", f["status"], class_name="mb-2"
+        ),
+        rx.el.ul(
+            rx.foreach(f["entitlements"].to(list[dict]), lambda e: rx.el.li(e["summary"], class_name="py-1")),
+            class_name="list-disc pl-6",
+        ),
+        class_name="mb-4 rounded-md border border-slate-300 p-4",
+    )
+
+
 class MemberHomeState(rx.State):
     loaded: bool = False
     overview: dict[str, str] = {}
     beneficiaries: list[dict[str, str]] = []
     is_valid: bool = False
+    files: list[dict] = []
 
     @rx.event
     async def load(self):
+        remember_origin(self)
         session = await _session(self)
         self.loaded = False
         try:
             overview = await asyncio.to_thread(account.member_overview, session.session_token)
+            files = await asyncio.to_thread(assistance_files.files_for_member, session.session_token)
         except NotAllowed:
             session._forget()
             return login_redirect(self.router.url.path)
@@ -68,6 +93,7 @@ class MemberHomeState(rx.State):
         self.beneficiaries = data.pop("beneficiaries")
         self.is_valid = data.pop("is_valid")
         self.overview = data
+        self.files = [dataclasses.asdict(f) for f in files]
         self.loaded = True
 
 
@@ -94,6 +120,15 @@ def member_home_page() -> rx.Component:
                             "Votre offre n'est plus en cours de validité : rapprochez-vous de votre conseiller.",
                             "error",
                         ),
+                    ),
+                    class_name="mb-8",
+                ),
+                rx.el.section(
+                    rx.el.h2("Mes dossiers d'assistance", class_name="mb-3 text-xl font-semibold"),
+                    rx.cond(
+                        MemberHomeState.files.length() > 0,
+                        rx.foreach(MemberHomeState.files, member_file_card),
+                        rx.el.p(NO_FILE_TEXT, class_name="text-slate-800"),
                     ),
                     class_name="mb-8",
                 ),
@@ -131,6 +166,7 @@ class AccountState(rx.State):
 
     @rx.event
     async def load(self):
+        remember_origin(self)
         self.loaded, self.editing, self.errors, self.message = False, False, {}, ""
         return await self._reload()
 
@@ -145,6 +181,7 @@ class AccountState(rx.State):
 
     @rx.event
     async def save(self, form_data: dict):
+        remember_origin(self)
         session = await _session(self)
         self.errors, self.message = {}, ""
         self.busy = True
@@ -278,6 +315,7 @@ class PasswordState(rx.State):
 
     @rx.event
     async def load(self):
+        remember_origin(self)
         self.loaded, self.errors, self.done = False, {}, False
         session = await _session(self)
         if await session._current_user() is None:
@@ -286,6 +324,7 @@ class PasswordState(rx.State):
 
     @rx.event
     async def submit(self, form_data: dict):
+        remember_origin(self)
         session = await _session(self)
         self.errors, self.done = {}, False
         self.busy = True

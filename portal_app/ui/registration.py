@@ -14,6 +14,7 @@ from portal_app.domain.phone import PHONE_RULE
 from portal_app.ui import components as ui
 from portal_app.ui.background import kick_mail_delivery
 from portal_app.ui.forms import checked, focus_first_error, text
+from portal_app.ui.request_origin import remember_origin
 
 STEP1_FIELDS = ["member_number", "first_name", "last_name"]
 STEP3_FIELDS = ["email", "phone", "password", "password_confirmation", "terms"]
@@ -49,6 +50,7 @@ class RegistrationState(rx.State):
 
     @rx.event
     async def check_contract(self, form_data: dict):
+        remember_origin(self)
         identity = (
             text(form_data, "member_number", 64),
             text(form_data, "first_name", 100),
@@ -80,6 +82,7 @@ class RegistrationState(rx.State):
 
     @rx.event
     async def create_account(self, form_data: dict):
+        remember_origin(self)
         if not self._identity[0]:
             self.step = 1
             return

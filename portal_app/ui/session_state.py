@@ -14,6 +14,7 @@ import reflex as rx
 from portal_app import settings
 from portal_app.domain import auth
 from portal_app.domain.errors import NotAllowed
+from portal_app.ui.request_origin import remember_origin
 
 SESSION_COOKIE = "ea_session"
 
@@ -68,6 +69,17 @@ class SessionState(rx.State):
         self.is_logged_in = True
         self.role = role
 
+    def _start_pending(self, token: str) -> None:
+        """An adviser's password was right; the session opens nothing before the TOTP code."""
+        self.session_token = token
+        self.is_logged_in = False
+        self.role = ""
+
+    def _verified(self) -> None:
+        """An adviser gave the second factor: the pending session is now a full one."""
+        self.is_logged_in = True
+        self.role = "adviser"
+
     def _forget(self) -> None:
         self.session_token = ""
         self.is_logged_in = False
@@ -75,6 +87,7 @@ class SessionState(rx.State):
 
     @rx.event
     async def log_out(self):
+        remember_origin(self)
         token = self.session_token
         await asyncio.to_thread(auth.logout, token)
         self._forget()

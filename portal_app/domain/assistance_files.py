@@ -1,0 +1,351 @@
+"""Assistance files (dossiers d'assistance) and their entitlements.
+
+An adviser opens a file for a contract after an event, and grants per service of the offer a
+quantity in a unit over a period. Later issues consume entitlements (trips, claims): `used` can
+only grow through them, and an adviser can never set a quantity below it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlmodel import Session, select
+
+from portal_app.db.engine import session_scope
+from portal_app.db.models import Account, AssistanceFile, Beneficiary, Contract, Entitlement, Offer
+from portal_app.domain import audit, clock
+from portal_app.domain.advisers import require_adviser
+from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
+from portal_app.domain.formatting import day_date, long_date
+from portal_app.domain.offers import offer_services, service_label
+from portal_app.domain.references import next_reference
+from portal_app.domain.registration import RELATION_LABELS
+
+EVENT_TYPES = {
+    "hospitalisation": "Hospitalisation",
+    "immobilisation": "Immobilisation",
+    "maternite": "Maternité",
+    "autre": "Autre",
+}
+UNITS = {
+    "trajets": ("trajet", "trajets"),
+    "heures": ("heure", "heures"),
+    "jours": ("jour", "jours"),
+    "euros": ("€", "€"),
+}
+DEFAULT_UNITS = {"transport_scolaire": "trajets", "aide_menagere": "heures", "garde_enfants": "heures"}
+MAX_QUANTITY = 100_000_00
+
+
+@dataclass(frozen=True)
+class EntitlementInput:
+    service: str
+    quantity: str
+    unit: str
+    valid_from: str
+    valid_to: str
+
+
+def _parse_date(value: str, field_name: str, errors: dict[str, str]) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        errors[field_name] = "Indiquez une date valide (jj/mm/aaaa)."
+        return None
+
+
+def parse_quantity(raw: str, unit: str) -> int | None:
+    """Whole numbers for trips, hours and days; euros accept « 1 234,50 » and are kept in cents."""
+    text = re.sub(r"[\s\u00a0\u202f€]", "", raw or "").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if unit == "euros":
+        cents = value * 100
+        return int(cents) if cents == cents.to_integral_value() else None
+    return int(value) if value == value.to_integral_value() else None
+
+
+def format_quantity(quantity: int, unit: str) -> str:
+    if unit == "euros":
+        euros = Decimal(quantity) / 100
+        text = f"{euros:,.2f}".replace(",", "\u202f").replace(".", ",")
+        return f"{text} €"
+    singular, plural = UNITS[unit]
+    return f"{quantity} {singular if quantity == 1 else plural}"
+
+
+def _check_entitlement(
+    item: EntitlementInput, prefix: str, offered: list[str], errors: dict[str, str]
+) -> tuple[int, date, date] | None:
+    if item.service not in offered:
+        errors[f"{prefix}service"] = "Ce service ne fait pas partie de l'offre du contrat."
+        return None
+    if item.unit not in UNITS:
+        errors[f"{prefix}unit"] = "Choisissez une unité : trajets, heures, jours ou euros."
+        return None
+    quantity = parse_quantity(item.quantity, item.unit)
+    if quantity is None or quantity <= 0 or quantity > MAX_QUANTITY:
+        errors[f"{prefix}quantity"] = "Indiquez une quantité positive (nombre entier, ou montant en euros)."
+    start = _parse_date(item.valid_from, f"{prefix}valid_from", errors)
+    end = _parse_date(item.valid_to, f"{prefix}valid_to", errors)
+    if start and end and end < start:
+        errors[f"{prefix}valid_to"] = "La fin de la période doit être après son début."
+    if f"{prefix}quantity" in errors or not start or not end or end < start:
+        return None
+    return quantity, start, end
+
+
+def open_file(
+    session_token: str,
+    contract_id: int,
+    beneficiary_id: int,
+    event_type: str,
+    event_date: str,
+    entitlements: list[EntitlementInput],
+) -> str:
+    """Returns the new reference AS-YYYY-NNNNNN."""
+    with session_scope() as session:
+        adviser = require_adviser(session, session_token)
+        contract = session.get(Contract, contract_id) if isinstance(contract_id, int) else None
+        if contract is None:
+            raise NotFound("Contrat introuvable.")
+        errors: dict[str, str] = {}
+        beneficiary = session.get(Beneficiary, beneficiary_id) if isinstance(beneficiary_id, int) else None
+        if beneficiary is None or beneficiary.contract_id != contract.id:
+            errors["beneficiary"] = "Choisissez le bénéficiaire concerné parmi ceux du contrat."
+        if event_type not in EVENT_TYPES:
+            errors["event_type"] = "Choisissez le type d'événement."
+        when = _parse_date(event_date, "event_date", errors)
+        if when and when > clock.today_in_paris():
+            errors["event_date"] = "La date de l'événement ne peut pas être dans le futur."
+        offered = offer_services(session.get(Offer, contract.offer_id))
+        granted = [item for item in entitlements if (item.quantity or "").strip()]
+        if not granted:
+            errors["entitlements"] = "Accordez au moins un droit (quantité d'un service)."
+        if len({item.service for item in granted}) != len(granted):
+            errors["entitlements"] = "Un même service ne peut être accordé qu'une fois par dossier."
+        checked = [(item, _check_entitlement(item, f"{item.service}_", offered, errors)) for item in granted]
+        if errors:
+            raise ValidationError.many(errors)
+        reference = next_reference(session, "AS")
+        assistance_file = AssistanceFile(
+            reference=reference,
+            contract_id=contract.id,
+            beneficiary_id=beneficiary.id,
+            event_type=event_type,
+            event_date=when,
+            opened_by_account_id=adviser.id,
+        )
+        session.add(assistance_file)
+        session.flush()
+        for item, (quantity, start, end) in checked:
+            session.add(
+                Entitlement(
+                    assistance_file_id=assistance_file.id,
+                    service=item.service,
+                    unit=item.unit,
+                    quantity=quantity,
+                    valid_from=start,
+                    valid_to=end,
+                )
+            )
+        member = session.exec(select(Account.id).where(Account.contract_id == contract.id)).first()
+        audit.record(
+            session,
+            "assistance_file_opened",
+            adviser,
+            target_type="assistance_file",
+            target_id=assistance_file.id,
+            contract_id=contract.id,
+            member_account_id=member,
+            detail=reference,
+        )
+        return reference
+
+
+def _file_for_adviser(session: Session, file_id: int) -> AssistanceFile:
+    assistance_file = session.get(AssistanceFile, file_id) if isinstance(file_id, int) else None
+    if assistance_file is None:
+        raise NotFound("Dossier introuvable.")
+    return assistance_file
+
+
+def update_entitlement(session_token: str, entitlement_id: int, quantity: str, valid_from: str, valid_to: str) -> None:
+    with session_scope() as session:
+        adviser = require_adviser(session, session_token)
+        entitlement = session.get(Entitlement, entitlement_id) if isinstance(entitlement_id, int) else None
+        if entitlement is None:
+            raise NotFound("Droit introuvable.")
+        assistance_file = _file_for_adviser(session, entitlement.assistance_file_id)
+        if assistance_file.status != "open":
+            raise ValidationError("quantity", "Ce dossier est clos : ses droits ne peuvent plus être modifiés.")
+        errors: dict[str, str] = {}
+        checked = _check_entitlement(
+            EntitlementInput(entitlement.service, quantity, entitlement.unit, valid_from, valid_to),
+            "",
+            [entitlement.service],
+            errors,
+        )
+        if checked and checked[0] < entitlement.used:
+            errors["quantity"] = (
+                f"La quantité ne peut pas être inférieure à ce qui est déjà utilisé "
+                f"({format_quantity(entitlement.used, entitlement.unit)})."
+            )
+        if errors:
+            raise ValidationError.many(errors)
+        entitlement.quantity, entitlement.valid_from, entitlement.valid_to = checked
+        session.add(entitlement)
+        audit.record(
+            session,
+            "entitlement_changed",
+            adviser,
+            target_type="entitlement",
+            target_id=entitlement.id,
+            contract_id=assistance_file.contract_id,
+            detail=assistance_file.reference,
+        )
+
+
+def close_file(session_token: str, file_id: int) -> None:
+    with session_scope() as session:
+        adviser = require_adviser(session, session_token)
+        assistance_file = _file_for_adviser(session, file_id)
+        if assistance_file.status == "closed":
+            raise ValidationError("status", "Ce dossier est déjà clos.")
+        assistance_file.status = "closed"
+        assistance_file.closed_at = clock.now()
+        session.add(assistance_file)
+        audit.record(
+            session,
+            "assistance_file_closed",
+            adviser,
+            target_type="assistance_file",
+            target_id=assistance_file.id,
+            contract_id=assistance_file.contract_id,
+            detail=assistance_file.reference,
+        )
+
+
+@dataclass(frozen=True)
+class EntitlementView:
+    entitlement_id: int
+    service: str
+    service_label: str
+    unit: str
+    granted: str
+    used: str
+    remaining: str
+    valid_from: str
+    valid_to: str
+    valid_from_iso: str
+    valid_to_iso: str
+    quantity_input: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class AssistanceFileView:
+    file_id: int
+    reference: str
+    event: str
+    event_date: str
+    beneficiary: str
+    status: str
+    entitlements: list[EntitlementView] = field(default_factory=list)
+
+
+def _entitlement_view(e: Entitlement) -> EntitlementView:
+    remaining = max(e.quantity - e.used, 0)
+    label = service_label(e.service)
+    if e.unit == "euros":
+        summary = f"{label} : {format_quantity(remaining, e.unit)} restants jusqu'au {day_date(e.valid_to)}"
+    else:
+        singular, plural = UNITS[e.unit]
+        word = "restant" if remaining == 1 else "restants"
+        unit_word = singular if remaining == 1 else plural
+        summary = f"{label} : {remaining} {unit_word} {word} jusqu'au {day_date(e.valid_to)}"
+    quantity_input = format_quantity(e.quantity, e.unit).removesuffix(" €") if e.unit == "euros" else str(e.quantity)
+    return EntitlementView(
+        entitlement_id=e.id,
+        service=e.service,
+        service_label=label,
+        unit=e.unit,
+        granted=format_quantity(e.quantity, e.unit),
+        used=format_quantity(e.used, e.unit),
+        remaining=format_quantity(remaining, e.unit),
+        valid_from=long_date(e.valid_from),
+        valid_to=long_date(e.valid_to),
+        valid_from_iso=e.valid_from.isoformat(),
+        valid_to_iso=e.valid_to.isoformat(),
+        quantity_input=quantity_input,
+        summary=summary,
+    )
+
+
+def _views(session: Session, contract_id: int) -> list[AssistanceFileView]:
+    files = session.exec(
+        select(AssistanceFile).where(AssistanceFile.contract_id == contract_id).order_by(AssistanceFile.id.desc())
+    ).all()
+    views = []
+    for f in files:
+        beneficiary = session.get(Beneficiary, f.beneficiary_id)
+        entitlements = session.exec(
+            select(Entitlement).where(Entitlement.assistance_file_id == f.id).order_by(Entitlement.service)
+        ).all()
+        views.append(
+            AssistanceFileView(
+                file_id=f.id,
+                reference=f.reference,
+                event=EVENT_TYPES.get(f.event_type, f.event_type),
+                event_date=long_date(f.event_date),
+                beneficiary=f"{beneficiary.first_name} {beneficiary.last_name}",
+                status="ouvert" if f.status == "open" else "clos",
+                entitlements=[_entitlement_view(e) for e in entitlements],
+            )
+        )
+    return views
+
+
+def files_for_adviser(session_token: str, contract_id: int) -> list[AssistanceFileView]:
+    with session_scope() as session:
+        require_adviser(session, session_token)
+        return _views(session, contract_id)
+
+
+def files_for_member(session_token: str) -> list[AssistanceFileView]:
+    """The member's own files only: the contract comes from the session, never from the request."""
+    from portal_app.domain.auth import current_user
+
+    with session_scope() as session:
+        user = current_user(session, session_token)
+        if user.role != "member" or user.contract_id is None:
+            raise NotAllowed()
+        return _views(session, user.contract_id)
+
+
+def services_for_contract(session_token: str, contract_id: int) -> list[tuple[str, str, str]]:
+    """(code, label, default unit) of the services the contract's offer includes."""
+    with session_scope() as session:
+        require_adviser(session, session_token)
+        contract = session.get(Contract, contract_id) if isinstance(contract_id, int) else None
+        if contract is None:
+            raise NotFound("Contrat introuvable.")
+        return [
+            (code, service_label(code), DEFAULT_UNITS.get(code, "heures"))
+            for code in offer_services(session.get(Offer, contract.offer_id))
+        ]
+
+
+def beneficiary_choices(session_token: str, contract_id: int) -> list[tuple[int, str]]:
+    """(id, « Léa Martin (enfant) ») for the beneficiary select of the « open a file » form."""
+    with session_scope() as session:
+        require_adviser(session, session_token)
+        people = session.exec(
+            select(Beneficiary).where(Beneficiary.contract_id == contract_id).order_by(Beneficiary.birth_date)
+        ).all()
+        return [(b.id, f"{b.first_name} {b.last_name} ({RELATION_LABELS[b.relation].lower()})") for b in people]
