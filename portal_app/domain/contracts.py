@@ -11,7 +11,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
-from portal_app.db.models import Beneficiary, Contract, Insurer, Offer
+from portal_app.db.models import AssistanceFile, Beneficiary, Contract, Insurer, Offer
 from portal_app.domain.clock import today_in_paris
 from portal_app.domain.offers import sync_offers
 from portal_app.domain.text import fold_name, member_number_key
@@ -216,6 +216,16 @@ def _apply(session: Session, rows: _ContractRows, offers: dict[str, Offer], repo
             changed = True
     for identity, beneficiary in by_identity.items():
         if identity not in seen:
+            if session.exec(select(AssistanceFile.id).where(AssistanceFile.beneficiary_id == beneficiary.id)).first():
+                # The file's history needs the person: refuse the file rather than fail on the foreign key.
+                report.errors.append(
+                    (
+                        rows.first_line,
+                        f"{beneficiary.first_name} {beneficiary.last_name} ne peut pas être retiré(e) du contrat "
+                        f"{rows.member_number} : un dossier d'assistance le ou la concerne (voir avec un conseiller)",
+                    )
+                )
+                continue
             session.delete(beneficiary)
             changed = True
     if not created:
@@ -238,4 +248,7 @@ def import_contract_file(content: bytes) -> ImportReport:
             return report
         for rows in contracts:
             _apply(session, rows, offers, report)
+        if report.errors:  # found while applying: still all or nothing
+            session.rollback()
+            return ImportReport(errors=sorted(report.errors))
     return report
