@@ -1,0 +1,186 @@
+"""Drive the portal's Reflex events from a script, as a browser tab would, with python-socketio.
+
+Facts used (read in Reflex 0.10's generated .web/utils/state.js and reflex/app.py):
+- socket.io namespace and path `/_event`, the tab's client token in the query (`?token=`);
+- the page's load rides on the CONNECT packet: `auth={"event": hydrate_and_load}`; the browser puts
+  its tracked cookies in that event's `payload.vars`, keyed by the full name of the state var (for the
+  portal: SessionState.session_token, cookie `ea_session`). The server never reads the Cookie header
+  for these vars: what the tab sends is what the state gets;
+- every event is `emit("event", {"name", "payload", "router_data"})`; answers come back as
+  `event` messages carrying `delta` (state changes) and `events` (`_redirect`, `_call_script`…).
+
+The client runs on its own asyncio loop in a thread, so it never meets Playwright's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import threading
+import time
+import uuid
+from typing import Any
+
+import socketio
+
+ROOT_STATE = "reflex___state____state"
+HYDRATE = f"{ROOT_STATE}.hydrate_and_load"
+UPDATE_VARS = f"{ROOT_STATE}.reflex___state____update_vars_internal_state.update_vars_internal"
+SESSION_STATE = f"{ROOT_STATE}.portal_app___ui___session_state____session_state"
+SESSION_TOKEN_VAR = f"{SESSION_STATE}.session_token_rx_state_"
+LOGIN_STATE = f"{ROOT_STATE}.portal_app___ui___login____login_state"
+MEMBER_HOME_STATE = f"{ROOT_STATE}.portal_app___ui___member____member_home_state"
+ACCOUNT_STATE = f"{ROOT_STATE}.portal_app___ui___member____account_state"
+PASSWORD_STATE = f"{ROOT_STATE}.portal_app___ui___member____password_state"
+# Sent after each event: its answer (a unique script) tells that the events before it were handled.
+SENTINEL = f"{ROOT_STATE}.portal_app___ui___email_links____email_confirmation_state.load"
+SENTINEL_MARK = "replaceState(null, '', '/confirmation-email')"
+
+
+def router_data(path: str, query: dict[str, str] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"pathname": path, "asPath": path}
+    if query:
+        data["query"] = query
+        data["asPath"] = path + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return data
+
+
+class ReflexTab:
+    """One browser tab's websocket: connect on a page, send events, keep every answer."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.client_token = str(uuid.uuid4())
+        self.updates: list[dict] = []
+        self._condition = threading.Condition()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        self._sio: socketio.AsyncClient | None = None
+        self.path = "/"
+
+    # --- plumbing
+    def _run(self, coroutine, timeout: float = 60):
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def _on_event(self, data) -> None:
+        if isinstance(data, str):
+            data = json.loads(data)
+        with self._condition:
+            self.updates.append(data)
+            self._condition.notify_all()
+
+    def connect(self, path: str, session_token: str | None = None, extra_vars: dict | None = None) -> None:
+        """Open the tab on `path`, sending `session_token` as the ea_session cookie (None: no cookie)."""
+        self.path = path
+        client_vars = dict(extra_vars or {})
+        if session_token is not None:
+            client_vars[SESSION_TOKEN_VAR] = session_token
+        payload = {"vars": client_vars} if client_vars else {}
+        auth = {"event": {"name": HYDRATE, "payload": payload, "router_data": router_data(path)}}
+
+        async def go():
+            sio = socketio.AsyncClient(reconnection=False)
+
+            async def on_event(data):
+                self._on_event(data)
+
+            sio.on("event", on_event, namespace="/_event")
+            await sio.connect(
+                f"{self.base_url}?token={self.client_token}",
+                headers={"Origin": self.base_url},
+                auth=auth,
+                transports=["websocket"],
+                namespaces=["/_event"],
+                socketio_path="/_event",
+                wait_timeout=20,
+            )
+            self._sio = sio
+
+        self._run(go())
+        self.wait_for(lambda u: _hydrated(u), what="hydration")
+        self.settle()
+
+    def close(self) -> None:
+        if self._sio is not None:
+            with contextlib.suppress(Exception):  # closing anyway
+                self._run(self._sio.disconnect(), timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+
+    # --- events
+    def emit(self, name: str, payload: Any = None, path: str | None = None, query: dict | None = None) -> None:
+        event = {
+            "name": name,
+            "payload": {} if payload is None else payload,
+            "router_data": router_data(path or self.path, query),
+        }
+        assert self._sio is not None
+        self._run(self._sio.emit("event", event, namespace="/_event"))
+
+    def send(self, name: str, payload: Any = None, path: str | None = None, query: dict | None = None) -> list[dict]:
+        """Send one event and return the answers it produced (up to the sentinel's answer)."""
+        start = len(self.updates)
+        sentinels_before = self._count_sentinels()
+        self.emit(name, payload, path, query)
+        self.emit(SENTINEL, {}, path="/confirmation-email")
+        expected = sentinels_before + 1
+        self.wait_for(lambda _u: self._count_sentinels() >= expected, what=f"answer to {name}", scan=False)
+        self.settle(quiet=0.1)
+        return self.updates[start:]
+
+    def _count_sentinels(self) -> int:
+        with self._condition:
+            return sum(SENTINEL_MARK in json.dumps(u, ensure_ascii=False) for u in self.updates)
+
+    def wait_for(self, predicate, what: str, timeout: float = 30, scan: bool = True) -> None:
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while True:
+                if (any(predicate(u) for u in self.updates)) if scan else predicate(None):
+                    return
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"no {what} within {timeout}s; answers: {self.updates[-5:]}")
+                self._condition.wait(min(remaining, 0.2))
+
+    def settle(self, quiet: float = 0.5, timeout: float = 30) -> None:
+        """Wait until no answer arrived for `quiet` seconds."""
+        deadline = time.monotonic() + timeout
+        count, since = len(self.updates), time.monotonic()
+        while time.monotonic() - since < quiet and time.monotonic() < deadline:
+            time.sleep(0.05)
+            if len(self.updates) != count:
+                count, since = len(self.updates), time.monotonic()
+
+    # --- reading answers
+    def text(self, updates: list[dict] | None = None) -> str:
+        return json.dumps(self.updates if updates is None else updates, ensure_ascii=False)
+
+    @staticmethod
+    def redirects(updates: list[dict]) -> list[str]:
+        return [
+            e.get("payload", {}).get("path", "")
+            for u in updates
+            for e in (u.get("events") or [])
+            if e.get("name") == "_redirect"
+        ]
+
+    def delta_value(self, state: str, var: str, updates: list[dict] | None = None) -> Any:
+        """The last value sent for `state.var` (the `_rx_state_` suffix added), or None."""
+        value = None
+        for update in self.updates if updates is None else updates:
+            changes = (update.get("delta") or {}).get(state) or {}
+            if f"{var}_rx_state_" in changes:
+                value = changes[f"{var}_rx_state_"]
+        return value
+
+
+def _hydrated(update: dict) -> bool:
+    return bool(((update.get("delta") or {}).get(ROOT_STATE) or {}).get("is_hydrated_rx_state_"))
+
+
+def form(**fields: Any) -> dict:
+    """A payload as `rx.form` sends it."""
+    return {"form_data": {"__reflex_form_data__": [[k, v] for k, v in fields.items()]}}

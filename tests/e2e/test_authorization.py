@@ -1,0 +1,320 @@
+"""Member A's session can neither read nor change member B's data through any event (issue 2).
+
+Events are sent straight over Reflex's websocket (see reflex_socket.py): every handler the server
+registers (listed by importing the app, so new pages are covered too, the advisers' included), with
+arguments aimed at B, as an attacker holding A's session cookie would. B is the demo member
+Claire Martin; A is registered by the test. Every answer is searched for B's data, and B's rows in
+the e2e SQLite database are compared before and after.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import subprocess
+
+import pytest
+
+from .conftest import REPO_ROOT
+from .reflex_socket import (
+    ACCOUNT_STATE,
+    LOGIN_STATE,
+    MEMBER_HOME_STATE,
+    PASSWORD_STATE,
+    SESSION_STATE,
+    SESSION_TOKEN_VAR,
+    UPDATE_VARS,
+    ReflexTab,
+    form,
+)
+from .support import CLAIRE_EMAIL, CLAIRE_PASSWORD, DENIS, confirm_email, register
+
+pytestmark = pytest.mark.e2e
+
+A_EMAIL = "denis.lambert@example.org"
+A_PASSWORD = "Bruyere-Citron-Zebre-71"
+A_PHONE = "06 44 55 66 77"
+
+# Everything that identifies B (Claire Martin, contract AB 123 456, two children and a spouse).
+B_SECRETS = [
+    "Claire",
+    "Martin",
+    "claire.martin@example.fr",
+    "CLAIRE.MARTIN",
+    "06 12 34 56 78",
+    "+33612345678",
+    "0612345678",
+    "AB 123 456",
+    "AB123456",
+    "Julien",
+    "Léa",
+    "Hugo",
+    "Mutuelle Horizon",
+]
+
+PROTECTED_PAGES = {
+    MEMBER_HOME_STATE: "/mon-espace",
+    ACCOUNT_STATE: "/mon-espace/compte",
+    PASSWORD_STATE: "/mon-espace/mot-de-passe",
+}
+
+LIST_HANDLERS = """
+import inspect, json
+import portal_app.portal_app  # registers every state of the app
+from reflex.state import State
+
+def walk(cls):
+    yield cls
+    for sub in cls.get_substates():
+        yield from walk(sub)
+
+print(json.dumps({
+    cls.get_full_name(): {
+        name: [p for p in inspect.signature(h.fn).parameters if p != "self"]
+        for name, h in cls.event_handlers.items()
+    }
+    for cls in walk(State) if "portal_app" in cls.get_full_name()
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def handlers(portal_server) -> dict[str, list[str]]:
+    """Every event handler of the portal's states, with its argument names, as the server knows them."""
+    env = {**portal_server.env, "PYTHONPATH": str(REPO_ROOT)}
+    result = subprocess.run(
+        ["python", "-c", LIST_HANDLERS], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert result.returncode == 0, result.stderr
+    states = json.loads(result.stdout.strip().splitlines()[-1])
+    found = {f"{state}.{name}": params for state, names in states.items() for name, params in names.items()}
+    assert f"{ACCOUNT_STATE}.save" in found and f"{SESSION_STATE}.log_out" in found, found.keys()
+    return found
+
+
+def db_rows(db_path, sql: str, *args) -> list[tuple]:
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
+        return connection.execute(sql, args).fetchall()
+
+
+def b_snapshot(db_path) -> dict:
+    """B's account, contract, beneficiaries and sessions, as stored."""
+    account = db_rows(db_path, "SELECT * FROM account WHERE email = ?", CLAIRE_EMAIL)
+    assert account, "the demo member is missing"
+    account_id, contract_id = (
+        account[0][0],
+        db_rows(db_path, "SELECT contract_id FROM account WHERE email = ?", CLAIRE_EMAIL)[0][0],
+    )
+    return {
+        "account": account,
+        "contract": db_rows(db_path, "SELECT * FROM contract WHERE id = ?", contract_id),
+        "beneficiaries": db_rows(db_path, "SELECT * FROM beneficiary WHERE contract_id = ? ORDER BY id", contract_id),
+        "sessions": db_rows(db_path, "SELECT * FROM loginsession WHERE account_id = ? ORDER BY id", account_id),
+        "password_and_email_tokens": db_rows(
+            db_path,
+            "SELECT * FROM emailtoken WHERE account_id = ? AND purpose != 'reset_password' ORDER BY id",
+            account_id,
+        ),
+    }
+
+
+def leaks(text: str) -> list[str]:
+    return [s for s in B_SECRETS if s.lower() in text.lower()]
+
+
+def log_in_over_socket(portal: str, email: str, password: str) -> str:
+    """Log in through LoginState.submit; the session token comes back in the cookie's delta."""
+    tab = ReflexTab(portal)
+    try:
+        tab.connect("/connexion")
+        answers = tab.send(f"{LOGIN_STATE}.submit", form(email=email, password=password), path="/connexion")
+        token = tab.delta_value(SESSION_STATE, "session_token", answers)
+        assert token, f"no session for {email}: {tab.text(answers)[:2000]}"
+        return token
+    finally:
+        tab.close()
+
+
+def payloads_for(handler: str, params: list[str], b_account_id: int, b_contract_id: int) -> list:
+    """Arguments an attacker would try: aimed at B, of the wrong type, or extra."""
+    b_form = {
+        "email": CLAIRE_EMAIL,
+        "phone": "07 98 76 54 99",
+        "current_password": A_PASSWORD,
+        "password": "Galet-Moustique-Vanille-39",
+        "password_confirmation": "Galet-Moustique-Vanille-39",
+        "new_password": "Galet-Moustique-Vanille-39",
+        "new_password_confirmation": "Galet-Moustique-Vanille-39",
+        "member_number": "AB 123 456",
+        "first_name": "Claire",
+        "last_name": "Martin",
+        "terms": "on",
+        "account_id": b_account_id,
+        "contract_id": b_contract_id,
+        "id": b_account_id,
+        "token": secrets.token_urlsafe(32),
+        "session_token": secrets.token_urlsafe(32),
+    }
+    if handler.endswith(".setvar"):
+        return [
+            {"var_name": var, "value": value}
+            for var, value in [
+                ("session_token", secrets.token_urlsafe(32)),
+                ("_identity", ["AB 123 456", "Claire", "Martin"]),
+                ("role", "adviser"),
+            ]
+        ]
+    if params == ["form_data"]:
+        return [
+            form(**b_form),
+            {"form_data": b_form},
+            form(email=CLAIRE_EMAIL, phone=A_PHONE, current_password=A_PASSWORD),
+            {"form_data": "AB 123 456"},
+            {"form_data": [CLAIRE_EMAIL]},
+            {"form_data": None},
+            {},
+        ]
+    if params:
+        return [dict.fromkeys(params, value) for value in (3, "3", b_account_id, None, [1], {"id": b_account_id})]
+    return [{}, {"account_id": b_account_id, "email": CLAIRE_EMAIL}]
+
+
+def test_member_a_cannot_read_or_change_member_b(portal, portal_server, new_page, wait_for_mail, handlers):
+    db = portal_server.db_path
+    # A: a member of their own contract; B: the demo member, logged in somewhere else.
+    page = new_page("desktop")
+    register(page, DENIS, A_EMAIL, A_PASSWORD, phone=A_PHONE)
+    confirm_email(page, wait_for_mail, A_EMAIL)
+    b_token = log_in_over_socket(portal, CLAIRE_EMAIL, CLAIRE_PASSWORD)
+    a_token = log_in_over_socket(portal, A_EMAIL, A_PASSWORD)
+    b_account_id, b_contract_id = db_rows(db, "SELECT id, contract_id FROM account WHERE email = ?", CLAIRE_EMAIL)[0]
+    before = b_snapshot(db)
+
+    tab = ReflexTab(portal)
+    try:
+        # The channel works: with A's cookie, Mon Espace sends A's own data.
+        tab.connect("/mon-espace", session_token=a_token)
+        mine = tab.text()
+        assert "E2E-500-001" in mine and "Denis" in mine, f"A's data not received: {mine[:2000]}"
+
+        # Every handler of the portal, with arguments aimed at B, from every protected page.
+        sent, pages = 0, sorted(PROTECTED_PAGES.values())
+        for name, params in sorted(handlers.items()):
+            if name.endswith(".log_out"):
+                continue  # last, below
+            if name == f"{LOGIN_STATE}.submit":
+                # Failed logins on B would legitimately count against B: try A and strangers only.
+                for payload in (form(email=A_EMAIL, password="Faux-Mot-De-Passe-93"), form(email="x@example.org")):
+                    tab.send(name, payload, path="/connexion")
+                    sent += 1
+                continue
+            for payload in payloads_for(name, params, b_account_id, b_contract_id):
+                path = pages[sent % len(pages)]  # each event from one protected page or another
+                # Keep A's cookie on every event, as a browser would (a refused event may clear it).
+                tab.emit(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: a_token}})
+                tab.send(name, payload, path=path, query={"next": "/mon-espace", "token": secrets.token_urlsafe(8)})
+                sent += 1
+        # Private helpers and other members' ids as if they were handlers.
+        for name in (
+            f"{ACCOUNT_STATE}._reload",
+            f"{SESSION_STATE}._start",
+            f"{SESSION_STATE}._start_pending",
+            f"{SESSION_STATE}._verified",
+            f"{SESSION_STATE}._current_user",
+        ):
+            tab.emit(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: a_token}})
+            tab.send(name, {"token": b_token, "role": "admin"})
+            sent += 1
+        # The hash stored in the database is not a session either.
+        b_hash = db_rows(
+            db, "SELECT token_hash FROM loginsession WHERE account_id = ? AND ended_at IS NULL", b_account_id
+        )[0][0]
+        tab.send(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: b_hash}})
+        answers = tab.send(f"{MEMBER_HOME_STATE}.load", {}, path="/mon-espace")
+        assert any(r.startswith("/connexion") for r in tab.redirects(answers)), tab.text(answers)[:2000]
+        tab.send(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: a_token}})
+        tab.send(f"{SESSION_STATE}.log_out", {})
+        tab.settle(quiet=1.5)
+
+        everything = tab.text()
+        assert sent > 50
+        # The attempts did run as A: the domain refused B's address and B's contract by name.
+        assert "Cette adresse e-mail est déjà utilisée par un autre compte." in everything
+        assert "Un compte existe déjà pour ce contrat." in everything
+        assert leaks(everything) == [], f"B's data reached A's tab: {leaks(everything)}"
+
+        # After A's log_out, A's token opens nothing either.
+        tab.send(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: a_token}})
+        answers = tab.send(f"{MEMBER_HOME_STATE}.load", {}, path="/mon-espace")
+        assert any(r.startswith("/connexion") for r in tab.redirects(answers))
+    finally:
+        tab.close()
+
+    assert b_snapshot(db) == before, "B's rows changed"
+    # B's own session still works: A's events did not end it.
+    check = ReflexTab(portal)
+    try:
+        check.connect("/mon-espace", session_token=b_token)
+        assert "AB 123 456" in check.text()
+    finally:
+        check.close()
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [None, "", "forged", "too-long", "b-hash"],
+    ids=["no-cookie", "empty", "forged", "too-long", "stored-hash"],
+)
+def test_member_events_without_a_valid_session_give_nothing(portal, portal_server, cookie):
+    db = portal_server.db_path
+    token = {
+        None: None,
+        "": "",
+        "forged": secrets.token_urlsafe(32),
+        "too-long": "A" * 5000,
+        "b-hash": None,
+    }[cookie]
+    if cookie == "b-hash":
+        log_in_over_socket(portal, CLAIRE_EMAIL, CLAIRE_PASSWORD)
+        token = db_rows(
+            db,
+            "SELECT token_hash FROM loginsession WHERE ended_at IS NULL AND account_id = "
+            "(SELECT id FROM account WHERE email = ?) ORDER BY id DESC",
+            CLAIRE_EMAIL,
+        )[0][0]
+    before = b_snapshot(db)
+    for state, path in PROTECTED_PAGES.items():
+        tab = ReflexTab(portal)
+        try:
+            tab.connect(path, session_token=token)
+            assert any(r.startswith(f"/connexion?next={path}") for r in tab.redirects(tab.updates)), (
+                f"{path}: no redirect to the login page: {tab.text()[:2000]}"
+            )
+            for name, payload in [
+                (f"{MEMBER_HOME_STATE}.load", {}),
+                (f"{ACCOUNT_STATE}.load", {}),
+                (f"{ACCOUNT_STATE}.save", form(email=CLAIRE_EMAIL, phone="07 98 76 54 99", current_password="x")),
+                (f"{PASSWORD_STATE}.load", {}),
+                (
+                    f"{PASSWORD_STATE}.submit",
+                    form(
+                        current_password=CLAIRE_PASSWORD,
+                        new_password="Galet-Moustique-Vanille-39",
+                        new_password_confirmation="Galet-Moustique-Vanille-39",
+                    ),
+                ),
+            ]:
+                answers = tab.send(name, payload, path=path)
+                assert any(r.startswith("/connexion") for r in tab.redirects(answers)), (
+                    f"{name} on {path}: no redirect to /connexion: {tab.text(answers)[:1500]}"
+                )
+            assert tab.delta_value(MEMBER_HOME_STATE, "loaded") in (None, False)
+            assert tab.delta_value(ACCOUNT_STATE, "loaded") in (None, False)
+            assert tab.delta_value(PASSWORD_STATE, "loaded") in (None, False)
+            assert tab.delta_value(MEMBER_HOME_STATE, "overview") in (None, {})
+            assert tab.delta_value(ACCOUNT_STATE, "details") in (None, {})
+            assert leaks(tab.text()) == [], leaks(tab.text())
+        finally:
+            tab.close()
+    assert b_snapshot(db) == before
