@@ -94,17 +94,18 @@ def _matching_step(secret: str, code: str) -> int | None:
     return None
 
 
-def _fail(login_session: LoginSession, account: Account) -> None:
+def _fail(login_session_id: int, account_id: int) -> None:
     """Count a wrong code (in the audit trail); the pending login ends after MAX_ATTEMPTS."""
     with session_scope() as session:
+        account = session.get(Account, account_id)
         audit.record(session, "login_second_factor_failure", account, target_type="account", target_id=account.id)
         session.flush()
-        row = session.get(LoginSession, login_session.id)
+        row = session.get(LoginSession, login_session_id)
         failures = session.exec(
             select(sa.func.count(AuditEvent.id)).where(
                 AuditEvent.action == "login_second_factor_failure",
                 AuditEvent.actor_account_id == account.id,
-                AuditEvent.created_at >= as_utc(row.created_at),
+                AuditEvent.created_at >= as_utc(row.last_seen_at),  # a pending session is never touched
             )
         ).one()
         if failures >= MAX_ATTEMPTS:
@@ -144,8 +145,9 @@ def confirm_enrolment(session_token: str, code: str) -> list[str]:
             raise NotAllowed()
         step = _matching_step(open_sealed(factor.secret_encrypted, _SECRET_PURPOSE), code) if code.isdigit() else None
         if step is None:
+            ids = (login_session.id, account.id)
             session.rollback()
-            _fail(login_session, account)
+            _fail(*ids)
             raise ValidationError("code", BAD_CODE)
         factor.confirmed_at = clock.now()
         factor.last_used_step = step
@@ -158,9 +160,10 @@ def confirm_enrolment(session_token: str, code: str) -> list[str]:
 
 def verify(session_token: str, code: str) -> None:
     """A TOTP code (never the same one twice) or an unused recovery code opens the pending session."""
-    code = (code or "").strip().upper()
+    code = (code or "").strip().upper()[:40]
     with session_scope() as session:
         login_session, account = _pending(session, session_token)
+        ids = (login_session.id, account.id)
         factor = _factor(session, account.id)
         if factor is None or factor.confirmed_at is None:
             raise NotAllowed()
@@ -187,5 +190,5 @@ def verify(session_token: str, code: str) -> None:
                 _open_session(session, login_session, account)
                 return
         session.rollback()
-    _fail(login_session, account)
+    _fail(*ids)
     raise ValidationError("code", BAD_CODE)

@@ -91,4 +91,6 @@ class SessionState(rx.State):
         token = self.session_token
         await asyncio.to_thread(auth.logout, token)
         self._forget()
-        return [rx.remove_cookie(SESSION_COOKIE, {"path": "/"}), rx.redirect("/connexion?deconnecte=1", replace=True)]
+        # The cookie empties with session_token; rx.remove_cookie would reload the page's state
+        # and lose this redirect (the page's on_load would send to /connexion?next=… instead).
+        return rx.redirect("/connexion?deconnecte=1", replace=True)
