@@ -38,9 +38,12 @@ def _import_contracts(args: argparse.Namespace) -> int:
         for line, reason in report.errors:
             print(f"  ligne {line} : {reason}", file=sys.stderr)
         return 1
-    print(
-        f"Import terminé : {report.created} contrat(s) créé(s), {report.updated} mis à jour, {report.unchanged} inchangé(s)."
-    )
+    from portal_app.domain import audit
+
+    audit.set_origin("ligne de commande", "python -m portal_app.cli import-contracts")
+    summary = f"{report.created} contrat(s) créé(s), {report.updated} mis à jour, {report.unchanged} inchangé(s)"
+    audit.record_now("contracts_imported", None, detail=summary)
+    print(f"Import terminé : {summary}.")
     return 0
 
 
