@@ -183,3 +183,46 @@ class Entitlement(TimestampedTable, table=True):
     used: int = 0
     valid_from: date
     valid_to: date
+
+
+class Address(TimestampedTable, table=True):
+    """A member's address. Deleting hides it (deleted_at): past trips keep where they went."""
+
+    account_id: int = Field(foreign_key="account.id", index=True)
+    label: str = Field(max_length=60)  # intitulé: the name used when planning trips, not the address
+    kind: str = Field(max_length=20)  # domicile, ecole_primaire, college, lycee, autre
+    street_number: str = Field(max_length=10)
+    street: str = Field(max_length=150)
+    postcode: str = Field(max_length=5)
+    city: str = Field(max_length=100)
+    complement: str = Field(default="", max_length=150)
+    deleted_at: datetime | None = _optional_timestamp()
+
+
+class Trip(TimestampedTable, table=True):
+    """One ride of one child. A child has at most one live trip per direction and day."""
+
+    __table_args__ = (
+        sa.Index(
+            "uq_trip_child_day_direction",
+            "beneficiary_id",
+            "trip_date",
+            "direction",
+            unique=True,
+            postgresql_where=sa.text("status <> 'cancelled'"),
+            sqlite_where=sa.text("status <> 'cancelled'"),
+        ),
+    )
+
+    account_id: int = Field(foreign_key="account.id", index=True)
+    assistance_file_id: int = Field(foreign_key="assistancefile.id", index=True)
+    entitlement_id: int = Field(foreign_key="entitlement.id")
+    beneficiary_id: int = Field(foreign_key="beneficiary.id")
+    trip_date: date = Field(index=True)
+    pickup_time: str = Field(max_length=5)  # HH:MM, Paris time
+    from_address_id: int = Field(foreign_key="address.id")
+    to_address_id: int = Field(foreign_key="address.id")
+    direction: str = Field(max_length=10)  # aller (home → school), retour (school → home)
+    status: str = Field(default="planned", max_length=20)  # planned, confirmed, done, not_done, cancelled
+    notes: str = Field(default="", max_length=300)
+    cancelled_at: datetime | None = _optional_timestamp()

@@ -49,6 +49,14 @@ ACTIONS = {
     "entitlement_changed": "Droit modifié",
     "assistance_file_closed": "Dossier d'assistance clos",
     "adviser_created": "Compte conseiller créé",
+    "address_added": "Adresse ajoutée",
+    "address_changed": "Adresse modifiée",
+    "address_deleted": "Adresse supprimée",
+    "trips_booked": "Trajets planifiés",
+    "trip_changed": "Trajet modifié",
+    "trip_cancelled": "Trajet annulé",
+    "trip_status_changed": "Statut de trajet modifié",
+    "run_sheet_viewed": "Feuille de route consultée",
 }
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
-from portal_app.db.models import AssistanceFile, Beneficiary, Contract, Insurer, Offer
+from portal_app.db.models import AssistanceFile, Beneficiary, Contract, Insurer, Offer, Trip
 from portal_app.domain.clock import today_in_paris
 from portal_app.domain.offers import sync_offers
 from portal_app.domain.text import fold_name, member_number_key
@@ -216,13 +216,17 @@ def _apply(session: Session, rows: _ContractRows, offers: dict[str, Offer], repo
             changed = True
     for identity, beneficiary in by_identity.items():
         if identity not in seen:
-            if session.exec(select(AssistanceFile.id).where(AssistanceFile.beneficiary_id == beneficiary.id)).first():
+            if (
+                session.exec(select(AssistanceFile.id).where(AssistanceFile.beneficiary_id == beneficiary.id)).first()
+                or session.exec(select(Trip.id).where(Trip.beneficiary_id == beneficiary.id)).first()
+            ):
                 # The file's history needs the person: refuse the file rather than fail on the foreign key.
                 report.errors.append(
                     (
                         rows.first_line,
                         f"{beneficiary.first_name} {beneficiary.last_name} ne peut pas être retiré(e) du contrat "
-                        f"{rows.member_number} : un dossier d'assistance le ou la concerne (voir avec un conseiller)",
+                        f"{rows.member_number} : un dossier d'assistance ou des trajets le ou la concernent "
+                        "(voir avec un conseiller)",
                     )
                 )
                 continue

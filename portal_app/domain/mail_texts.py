@@ -63,3 +63,13 @@ def email_change_requested(first_name: str) -> tuple[str, str]:
         "Si vous n'êtes pas à l'origine de cette demande, changez votre mot de passe et contactez votre "
         "conseiller." + SIGNATURE,
     )
+
+
+def trip_status_changed(first_name: str, child: str, day: str, pickup_time: str, status_label: str) -> tuple[str, str]:
+    return (
+        f"Trajet de {child} du {day} : {status_label} – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        f"Le trajet de {child} du {day} (prise en charge à {pickup_time}) est {status_label} par la plateforme "
+        "d'assistance.\n\n"
+        f"Retrouvez vos trajets dans votre espace : {settings.PUBLIC_URL}/mon-espace/trajets" + SIGNATURE,
+    )

@@ -1,0 +1,138 @@
+"""The transport provider's daily run sheet (adviser back-office) and trip statuses set by advisers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import select
+
+from portal_app.db.engine import session_scope
+from portal_app.db.models import Account, Address, AssistanceFile, Beneficiary, Contract, Trip
+from portal_app.domain import audit, clock, mail, mail_texts
+from portal_app.domain.addresses import one_line
+from portal_app.domain.advisers import require_adviser
+from portal_app.domain.errors import NotFound, ValidationError
+from portal_app.domain.formatting import long_date
+from portal_app.domain.phone import display_mobile
+from portal_app.domain.trips import LIVE, STATUS_LABELS, release
+
+ADVISER_STATUSES = {"confirmed": "confirmé", "done": "réalisé", "not_done": "non réalisé", "cancelled": "annulé"}
+ALLOWED_FROM = {
+    "confirmed": ("planned",),
+    "done": ("planned", "confirmed", "not_done"),
+    "not_done": ("planned", "confirmed", "done"),
+    "cancelled": LIVE,
+}
+CSV_HEADER = ["heure", "enfant", "prise_en_charge", "destination", "telephone_parent", "remarques", "statut"]
+
+
+@dataclass(frozen=True)
+class RunSheetLine:
+    trip_id: int
+    pickup_time: str
+    child: str
+    pickup: str
+    dropoff: str
+    phone: str
+    notes: str
+    status: str
+    status_label: str
+
+
+def _parse_day(raw: str) -> date:
+    try:
+        return date.fromisoformat((raw or "").strip())
+    except ValueError:
+        raise ValidationError("day", "Choisissez une date valide.") from None
+
+
+def run_sheet(session_token: str, day: str) -> list[RunSheetLine]:
+    """The trips of a day, sorted by pick-up time: first name and initial only, full addresses."""
+    when = _parse_day(day)
+    with session_scope() as session:
+        adviser = require_adviser(session, session_token)
+        trips = session.exec(
+            select(Trip).where(Trip.trip_date == when, Trip.status != "cancelled").order_by(Trip.pickup_time, Trip.id)
+        ).all()
+        audit.record(session, "run_sheet_viewed", adviser, target_type="run_sheet", detail=when.isoformat())
+        lines = []
+        for trip in trips:
+            child = session.get(Beneficiary, trip.beneficiary_id)
+            account = session.get(Account, trip.account_id)
+            lines.append(
+                RunSheetLine(
+                    trip_id=trip.id,
+                    pickup_time=trip.pickup_time,
+                    child=f"{child.first_name} {child.last_name[:1]}.",
+                    pickup=one_line(session.get(Address, trip.from_address_id)),
+                    dropoff=one_line(session.get(Address, trip.to_address_id)),
+                    phone=display_mobile(account.phone),
+                    notes=trip.notes,
+                    status=trip.status,
+                    status_label=STATUS_LABELS[trip.status],
+                )
+            )
+        return lines
+
+
+def run_sheet_csv(session_token: str, day: str) -> str:
+    """UTF-8 CSV separated by « ; » (with a BOM, so that spreadsheet software reads the accents)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for line in run_sheet(session_token, day):
+        writer.writerow(
+            [line.pickup_time, line.child, line.pickup, line.dropoff, line.phone, line.notes, line.status_label]
+        )
+    return "\ufeff" + buffer.getvalue()
+
+
+def set_status(session_token: str, trip_id: int, status: str) -> str:
+    """Confirmed, done, not done or cancelled by the platform; the member is e-mailed when confirmed or cancelled."""
+    if status not in ADVISER_STATUSES:
+        raise ValidationError("status", "Statut inconnu.")
+    with session_scope() as session:
+        adviser = require_adviser(session, session_token)
+        trip = session.get(Trip, trip_id) if isinstance(trip_id, int) else None
+        if trip is None:
+            raise NotFound("Trajet introuvable.")
+        if trip.status not in ALLOWED_FROM[status]:
+            raise ValidationError(
+                "status", f"Un trajet {STATUS_LABELS[trip.status]} ne peut pas devenir {ADVISER_STATUSES[status]}."
+            )
+        if status in ("done", "not_done") and trip.trip_date > clock.today_in_paris():
+            raise ValidationError(
+                "status", "Un trajet ne peut être marqué réalisé ou non réalisé qu'à partir de son jour."
+            )
+        if status == "cancelled":
+            release(session, trip)
+        else:
+            trip.status = status
+            session.add(trip)
+        assistance_file = session.get(AssistanceFile, trip.assistance_file_id)
+        member = session.get(Account, trip.account_id)
+        audit.record(
+            session,
+            "trip_status_changed",
+            adviser,
+            target_type="trip",
+            target_id=trip.id,
+            member_account_id=member.id,
+            contract_id=assistance_file.contract_id,
+            detail=status,
+        )
+        if status in ("confirmed", "cancelled"):
+            contract = session.get(Contract, assistance_file.contract_id)
+            child = session.get(Beneficiary, trip.beneficiary_id)
+            subject, body = mail_texts.trip_status_changed(
+                contract.holder_first_name,
+                child.first_name,
+                long_date(trip.trip_date),
+                trip.pickup_time,
+                ADVISER_STATUSES[status],
+            )
+            mail.queue_mail(session, member.email, subject, body)
+        return f"Trajet {ADVISER_STATUSES[status]}."
