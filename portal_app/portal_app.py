@@ -24,6 +24,7 @@ from portal_app.ui.email_links import (
     forgot_password_page,
     new_password_page,
 )
+from portal_app.ui.errors import backend_exception_handler
 from portal_app.ui.home import home_page
 from portal_app.ui.login import LoginState, login_page
 from portal_app.ui.member import (
@@ -44,6 +45,7 @@ app = rx.App(
     html_lang="fr",
     reset_style=False,
     toaster=None,
+    backend_exception_handler=backend_exception_handler,
     head_components=[
         rx.el.meta(name="theme-color", content="#1e40af"),
     ],
