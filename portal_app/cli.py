@@ -117,6 +117,21 @@ def _create_adviser(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_file_key(_args: argparse.Namespace) -> int:
+    from portal_app.domain.file_store import new_key_text
+
+    print(new_key_text())
+    return 0
+
+
+def _rotate_file_key(_args: argparse.Namespace) -> int:
+    from portal_app.domain.file_store import keyring, rotate_all
+
+    count = rotate_all()
+    print(f"{count} justificatif(s) rechiffré(s) avec la clé « {keyring().active} ».")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m portal_app.cli", description="Commandes d'exploitation d'Espace Assistance"
@@ -134,6 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     adviser.add_argument("--email", required=True)
     adviser.add_argument("--send-link", action="store_true", help="envoyer un lien pour choisir le mot de passe")
     adviser.set_defaults(run=_create_adviser)
+    commands.add_parser("new-file-key", help="affiche une nouvelle clé pour PORTAL_FILE_KEYS").set_defaults(
+        run=_new_file_key
+    )
+    commands.add_parser(
+        "rotate-file-key", help="rechiffre tous les justificatifs avec la clé PORTAL_FILE_KEY_ID"
+    ).set_defaults(run=_rotate_file_key)
     commands.add_parser("send-mail", help="envoie les e-mails en attente").set_defaults(run=_send_mail)
     args = parser.parse_args(argv)
     if args.command != "seed-demo":

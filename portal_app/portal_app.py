@@ -16,6 +16,7 @@ from portal_app.ui.adviser import (
     contract_import_page,
 )
 from portal_app.ui.background import mail_retry_loop
+from portal_app.ui.downloads import routes as download_routes
 from portal_app.ui.email_links import (
     EmailConfirmationState,
     ForgotPasswordState,
@@ -46,6 +47,7 @@ app = rx.App(
     reset_style=False,
     toaster=None,
     backend_exception_handler=backend_exception_handler,
+    api_transformer=download_routes,
     head_components=[
         rx.el.meta(name="theme-color", content="#1e40af"),
     ],

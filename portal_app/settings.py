@@ -43,6 +43,19 @@ SMTP_STARTTLS = _flag("SMTP_STARTTLS", default=bool(SMTP_HOST) and SMTP_PORT == 
 SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT", "10"))
 MAIL_FROM = os.environ.get("MAIL_FROM") or "Espace Assistance <ne-pas-repondre@espace-assistance.localhost>"
 
+# Invoice files are encrypted with AES-256-GCM. PORTAL_FILE_KEYS lists every key that may still be
+# needed to read old files, as « id:base64-of-32-bytes » separated by commas; PORTAL_FILE_KEY_ID names
+# the one new files are written with (`python -m portal_app.cli rotate-file-key` re-encrypts the rest).
+# Without them (development only) one key is derived from PORTAL_SECRET_KEY under the id « dev ».
+FILE_KEYS_SPEC = os.environ.get("PORTAL_FILE_KEYS", "").strip()
+FILE_KEY_ID = os.environ.get("PORTAL_FILE_KEY_ID", "").strip()
+
+# ClamAV: a clamd reachable by a Unix socket (CLAMD_SOCKET) or TCP (CLAMD_HOST, CLAMD_PORT). When one is
+# configured, every uploaded file is scanned and a file it flags (or a scan that fails) is refused.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "").strip()
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "").strip()
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT") or 3310)
+
 # bcrypt work factor; the issue asks for at least 12, which is also the floor enforced here.
 BCRYPT_ROUNDS = max(12, int(os.environ.get("PORTAL_BCRYPT_ROUNDS", "12")))
 
@@ -62,5 +75,7 @@ def check_production_settings() -> None:
         problems.append("PORTAL_PUBLIC_URL must be an https:// address")
     if not SMTP_HOST:
         problems.append("SMTP_HOST must be set (the local outbox is for development only)")
+    if not FILE_KEYS_SPEC or not FILE_KEY_ID:
+        problems.append("PORTAL_FILE_KEYS and PORTAL_FILE_KEY_ID must be set (keys of the invoice files)")
     if problems:
         raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))

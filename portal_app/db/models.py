@@ -226,3 +226,45 @@ class Trip(TimestampedTable, table=True):
     status: str = Field(default="planned", max_length=20)  # planned, confirmed, done, not_done, cancelled
     notes: str = Field(default="", max_length=300)
     cancelled_at: datetime | None = _optional_timestamp()
+
+
+class Claim(TimestampedTable, table=True):
+    """A reimbursement request (demande de remboursement) for an assistance service paid in advance."""
+
+    reference: str = Field(max_length=20, unique=True)
+    # The form's one-time key: a double click, a second tab or a retry finds the same claim.
+    submission_key: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    assistance_file_id: int = Field(foreign_key="assistancefile.id")
+    entitlement_id: int = Field(foreign_key="entitlement.id")
+    service: str = Field(max_length=40)
+    service_date_from: date
+    service_date_to: date
+    provider: str = Field(max_length=150)
+    amount_cents: int
+    accepted_amount_cents: int | None = None
+    iban_encrypted: str = Field(max_length=300)
+    iban_last4: str = Field(max_length=4)
+    status: str = Field(default="submitted", max_length=30, index=True)
+    decided_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+
+
+class ClaimFile(TimestampedTable, table=True):
+    """An invoice file, encrypted with AES-256-GCM; key_id names the key used (for rotation)."""
+
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    filename: str = Field(max_length=150)
+    content_type: str = Field(max_length=50)
+    size_bytes: int
+    key_id: str = Field(max_length=40)
+    ciphertext: bytes = Field(sa_type=sa.LargeBinary)
+
+
+class ClaimEvent(TimestampedTable, table=True):
+    """One step of a claim's timeline: a status and, from an adviser, a message to the member."""
+
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    status: str = Field(max_length=30)
+    message: str = Field(default="", max_length=2000)
+    author_account_id: int | None = Field(default=None, foreign_key="account.id")

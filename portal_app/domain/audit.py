@@ -57,6 +57,11 @@ ACTIONS = {
     "trip_cancelled": "Trajet annulé",
     "trip_status_changed": "Statut de trajet modifié",
     "run_sheet_viewed": "Feuille de route consultée",
+    "claim_submitted": "Demande de remboursement déposée",
+    "claim_documents_added": "Pièces ajoutées à une demande",
+    "claim_viewed": "Consultation d'une demande de remboursement",
+    "claim_file_downloaded": "Justificatif téléchargé",
+    "claim_decided": "Décision sur une demande de remboursement",
 }
 
 

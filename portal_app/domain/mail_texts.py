@@ -73,3 +73,23 @@ def trip_status_changed(first_name: str, child: str, day: str, pickup_time: str,
         "d'assistance.\n\n"
         f"Retrouvez vos trajets dans votre espace : {settings.PUBLIC_URL}/mon-espace/trajets" + SIGNATURE,
     )
+
+
+def claim_received(first_name: str, reference: str, amount: str) -> tuple[str, str]:
+    return (
+        f"Demande de remboursement {reference} reçue – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        f"Nous avons bien reçu votre demande de remboursement {reference} d'un montant de {amount}. "
+        "Un conseiller va l'examiner ; vous serez informé(e) par e-mail de chaque étape.\n\n"
+        f"Suivre votre demande : {settings.PUBLIC_URL}/mon-espace/remboursements" + SIGNATURE,
+    )
+
+
+def claim_status_changed(first_name: str, reference: str, status_label: str, message: str) -> tuple[str, str]:
+    detail = f"\n\nMessage de votre conseiller :\n{message}" if message else ""
+    return (
+        f"Demande de remboursement {reference} : {status_label} – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        f"Votre demande de remboursement {reference} est désormais : {status_label}.{detail}\n\n"
+        f"Suivre votre demande : {settings.PUBLIC_URL}/mon-espace/remboursements" + SIGNATURE,
+    )

@@ -89,3 +89,8 @@ def contract_gives_access(contract: Contract, offer: Offer, today: date) -> bool
         and contract.valid_from <= today
         and (contract.valid_to is None or today <= contract.valid_to)
     )
+
+
+def reimbursable_services() -> tuple[str, ...]:
+    """Services whose invoices, paid in advance, can be sent for reimbursement."""
+    return tuple(_catalogue().get("reimbursable_services", ()))

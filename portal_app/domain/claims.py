@@ -1,0 +1,379 @@
+"""Reimbursement requests (PRODUCT.md rules 10 and 11), on the member's side.
+
+Only invoices of assistance services linked to an assistance file, paid in advance; never health
+costs, never quotes. A claim and its files are written in one transaction (files encrypted in the
+database): a crash or a refused file leaves nothing half-written. The form's one-time submission key
+makes a double click, a second tab or a retry land on the same claim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+from sqlmodel import Session, select
+
+from portal_app.db.engine import session_scope
+from portal_app.db.models import Account, AssistanceFile, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
+from portal_app.domain import audit, clock, file_store, mail, mail_texts
+from portal_app.domain.addresses import member_account
+from portal_app.domain.assistance_files import format_quantity, parse_quantity
+from portal_app.domain.errors import NotFound, ValidationError
+from portal_app.domain.formatting import day_date, paris_datetime
+from portal_app.domain.offers import reimbursable_services, service_label
+from portal_app.domain.references import next_reference
+from portal_app.domain.secret_box import open_sealed, seal
+from portal_app.domain.uploads import Upload, check_files, size_text
+
+STATUS_LABELS = {
+    "submitted": "déposée",
+    "in_progress": "en cours",
+    "documents_requested": "pièces demandées",
+    "accepted": "acceptée",
+    "refused": "refusée",
+    "paid": "payée",
+}
+OPEN_STATUSES = ("submitted", "in_progress", "documents_requested")
+QUOTE_REFUSED = (
+    "Ce service « Demande de remboursement » ne prend pas en charge la gestion des devis quelle que soit la nature "
+    "de ceux-ci. Vous devez réaliser ces demandes directement sur votre espace personnel de mutuelle ou d'assurance."
+)
+SCOPE_TEXT = (
+    "Le service « Demande de remboursement » ne concerne pas les frais de santé tels que le dentaire, l'optique ou "
+    "les frais d'hôpitaux : ils sont à déposer sur l'espace personnel de votre mutuelle ou de votre assurance. Il est "
+    "dédié aux factures liées à une demande d'assistance santé dont vous avez avancé les frais, par exemple une aide "
+    "ménagère mise en place après une hospitalisation."
+)
+_IBAN_PURPOSE = "claim-iban"
+_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    entitlement_id: int
+    date_from: str
+    date_to: str
+    provider: str
+    amount: str
+    iban: str
+    document_kind: str  # facture or devis
+    certified: bool
+    submission_key: str
+
+
+@dataclass(frozen=True)
+class ClaimChoice:
+    entitlement_id: int
+    label: str
+
+
+def _remaining_cents(session: Session, entitlement: Entitlement, excluding_claim: int | None = None) -> int:
+    """What the entitlement still allows: granted − accepted − what open claims already ask."""
+    query = select(sa.func.coalesce(sa.func.sum(Claim.amount_cents), 0)).where(
+        Claim.entitlement_id == entitlement.id, Claim.status.in_(OPEN_STATUSES)
+    )
+    if excluding_claim is not None:
+        query = query.where(Claim.id != excluding_claim)
+    pending = session.exec(query).one()
+    return entitlement.quantity - entitlement.used - int(pending)
+
+
+def _eligible(session: Session, account: Account) -> list[tuple[Entitlement, AssistanceFile]]:
+    rows = session.exec(
+        select(Entitlement, AssistanceFile)
+        .join(AssistanceFile, AssistanceFile.id == Entitlement.assistance_file_id)
+        .where(
+            AssistanceFile.contract_id == account.contract_id,
+            AssistanceFile.status == "open",
+            Entitlement.unit == "euros",
+            Entitlement.service.in_(reimbursable_services()),
+        )
+        .order_by(AssistanceFile.id, Entitlement.service)
+    ).all()
+    return list(rows)
+
+
+def claim_choices(session_token: str) -> list[ClaimChoice]:
+    """The reimbursable services of the member's open files (amounts granted in euros)."""
+    with session_scope() as session:
+        account = member_account(session, session_token)
+        return [
+            ClaimChoice(
+                e.id,
+                f"{f.reference} — {service_label(e.service)} (reste {format_quantity(max(_remaining_cents(session, e), 0), 'euros')})",
+            )
+            for e, f in _eligible(session, account)
+        ]
+
+
+def mask_iban(compact: str) -> str:
+    return f"{compact[:4]} •••• •••• •••• {compact[-4:]}"
+
+
+def _validate(session: Session, account: Account, data: ClaimInput) -> tuple[Entitlement, AssistanceFile, dict]:
+    errors: dict[str, str] = {}
+    if data.document_kind == "devis":
+        errors["document_kind"] = QUOTE_REFUSED
+    elif data.document_kind != "facture":
+        errors["document_kind"] = "Indiquez le type de document : une facture."
+    eligible = {e.id: (e, f) for e, f in _eligible(session, account)}
+    chosen = eligible.get(data.entitlement_id) if isinstance(data.entitlement_id, int) else None
+    if chosen is None:
+        errors["entitlement"] = "Choisissez le dossier d'assistance et le service concernés."
+    dates = {}
+    for name, raw in (("date_from", data.date_from), ("date_to", data.date_to or data.date_from)):
+        try:
+            dates[name] = date.fromisoformat((raw or "").strip())
+        except ValueError:
+            errors[name] = "Indiquez une date valide."
+    if len(dates) == 2:
+        if dates["date_to"] < dates["date_from"]:
+            errors["date_to"] = "La date de fin doit être après la date de début."
+        elif dates["date_to"] > clock.today_in_paris():
+            errors["date_to"] = "Une prestation à venir ne peut pas encore être remboursée."
+        elif chosen and not (chosen[0].valid_from <= dates["date_from"] and dates["date_to"] <= chosen[0].valid_to):
+            errors["date_from"] = (
+                f"Les dates doivent être dans la période de vos droits (du {day_date(chosen[0].valid_from)} "
+                f"au {day_date(chosen[0].valid_to)})."
+            )
+    provider = " ".join((data.provider or "").split())
+    if not provider:
+        errors["provider"] = "Indiquez le prestataire qui a réalisé la prestation."
+    elif len(provider) > 150:
+        errors["provider"] = "150 caractères au plus."
+    cents = parse_quantity(data.amount, "euros")
+    if cents is None or cents <= 0:
+        errors["amount"] = "Indiquez le montant avancé en euros (par exemple 1 234,50)."
+    elif chosen and cents > _remaining_cents(session, chosen[0]):
+        errors["amount"] = (
+            f"Le montant dépasse ce que votre droit permet encore : "
+            f"{format_quantity(max(_remaining_cents(session, chosen[0]), 0), 'euros')}."
+        )
+    iban = None
+    try:
+        iban = IBAN(data.iban or "")
+    except SchwiftyException:
+        errors["iban"] = "Cet IBAN n'est pas valide : vérifiez-le sur votre relevé d'identité bancaire (RIB)."
+    if not data.certified:
+        errors["certified"] = "Vous devez certifier l'exactitude des informations et l'avance des frais."
+    if not _KEY.fullmatch(data.submission_key or ""):
+        errors["general"] = "Le formulaire a expiré : rechargez la page."
+    if errors:
+        raise ValidationError.many(errors)
+    entitlement, assistance_file = chosen
+    return entitlement, assistance_file, {"dates": dates, "provider": provider, "cents": cents, "iban": iban.compact}
+
+
+def _existing(session: Session, account: Account, key: str) -> str | None:
+    claim = session.exec(select(Claim).where(Claim.submission_key == key)).first()
+    if claim is None:
+        return None
+    if claim.account_id != account.id:
+        raise ValidationError("general", "Le formulaire a expiré : rechargez la page.")
+    return claim.reference
+
+
+def _add_files(session: Session, claim: Claim, files: list) -> None:
+    for item in files:
+        key_id, blob = file_store.encrypt(item.content)
+        session.add(
+            ClaimFile(
+                claim_id=claim.id,
+                filename=item.filename,
+                content_type=item.content_type,
+                size_bytes=len(item.content),
+                key_id=key_id,
+                ciphertext=blob,
+            )
+        )
+
+
+def submit_claim(session_token: str, data: ClaimInput, uploads: list[Upload]) -> str:
+    """Returns the reference RB-YYYY-NNNNNN; the same one for the same submission key."""
+    with session_scope() as session:
+        account = member_account(session, session_token)
+        existing = _existing(session, account, data.submission_key)
+        if existing:
+            return existing
+        errors: dict[str, str] = {}
+        try:
+            entitlement, assistance_file, clean = _validate(session, account, data)
+        except ValidationError as error:
+            errors.update(error.errors)
+        try:
+            files = check_files(uploads)
+        except ValidationError as error:
+            errors.update(error.errors)
+        if errors:
+            raise ValidationError.many(errors)
+        claim = Claim(
+            reference=next_reference(session, "RB"),
+            submission_key=data.submission_key,
+            account_id=account.id,
+            contract_id=account.contract_id,
+            assistance_file_id=assistance_file.id,
+            entitlement_id=entitlement.id,
+            service=entitlement.service,
+            service_date_from=clean["dates"]["date_from"],
+            service_date_to=clean["dates"]["date_to"],
+            provider=clean["provider"],
+            amount_cents=clean["cents"],
+            iban_encrypted=seal(clean["iban"], _IBAN_PURPOSE),
+            iban_last4=clean["iban"][-4:],
+        )
+        session.add(claim)
+        try:
+            session.flush()
+        except sa.exc.IntegrityError:
+            # The same form was submitted at the same moment: the first one won, give its reference.
+            session.rollback()
+            with session_scope() as again:
+                reference = _existing(again, member_account(again, session_token), data.submission_key)
+            if reference:
+                return reference
+            raise
+        _add_files(session, claim, files)
+        session.add(ClaimEvent(claim_id=claim.id, status="submitted", author_account_id=account.id))
+        contract = session.get(Contract, account.contract_id)
+        subject, body = mail_texts.claim_received(
+            contract.holder_first_name, claim.reference, format_quantity(claim.amount_cents, "euros")
+        )
+        mail.queue_mail(session, account.email, subject, body)
+        audit.record(
+            session,
+            "claim_submitted",
+            account,
+            target_type="claim",
+            target_id=claim.id,
+            member_account_id=account.id,
+            contract_id=account.contract_id,
+            detail=claim.reference,
+        )
+        return claim.reference
+
+
+@dataclass(frozen=True)
+class FileView:
+    file_id: int
+    filename: str
+    size: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    when: str
+    status: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    reference: str
+    service: str
+    file_reference: str
+    dates: str
+    provider: str
+    amount: str
+    accepted_amount: str
+    iban: str
+    status: str
+    status_label: str
+    submitted: str
+    member: str = ""
+    member_email: str = ""
+    files: list[FileView] = field(default_factory=list)
+    timeline: list[EventView] = field(default_factory=list)
+
+
+def claim_view(session: Session, claim: Claim, with_details: bool = True) -> ClaimView:
+    assistance_file = session.get(AssistanceFile, claim.assistance_file_id)
+    dates = day_date(claim.service_date_from)
+    if claim.service_date_to != claim.service_date_from:
+        dates = f"du {dates} au {day_date(claim.service_date_to)}"
+    files, timeline = [], []
+    if with_details:
+        files = [
+            FileView(f.id, f.filename, size_text(f.size_bytes))
+            for f in session.exec(select(ClaimFile).where(ClaimFile.claim_id == claim.id).order_by(ClaimFile.id))
+        ]
+        timeline = [
+            EventView(paris_datetime(e.created_at), STATUS_LABELS[e.status], e.message)
+            for e in session.exec(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id))
+        ]
+    return ClaimView(
+        reference=claim.reference,
+        service=service_label(claim.service),
+        file_reference=assistance_file.reference,
+        dates=dates,
+        provider=claim.provider,
+        amount=format_quantity(claim.amount_cents, "euros"),
+        accepted_amount=format_quantity(claim.accepted_amount_cents, "euros") if claim.accepted_amount_cents else "",
+        iban=mask_iban(open_sealed(claim.iban_encrypted, _IBAN_PURPOSE)),
+        status=claim.status,
+        status_label=STATUS_LABELS[claim.status],
+        submitted=paris_datetime(claim.created_at),
+        files=files,
+        timeline=timeline,
+    )
+
+
+def _own_claim(session: Session, account: Account, reference: str) -> Claim:
+    claim = session.exec(select(Claim).where(Claim.reference == (reference or "")[:20])).first()
+    if claim is None or claim.contract_id != account.contract_id:
+        raise NotFound("Demande introuvable.")
+    return claim
+
+
+def member_claims(session_token: str) -> list[ClaimView]:
+    with session_scope() as session:
+        account = member_account(session, session_token)
+        claims = session.exec(
+            select(Claim).where(Claim.contract_id == account.contract_id).order_by(Claim.id.desc())
+        ).all()
+        return [claim_view(session, c, with_details=False) for c in claims]
+
+
+def member_claim(session_token: str, reference: str) -> ClaimView:
+    with session_scope() as session:
+        account = member_account(session, session_token)
+        return claim_view(session, _own_claim(session, account, reference))
+
+
+def add_documents(session_token: str, reference: str, uploads: list[Upload]) -> None:
+    """When documents were requested: the member adds them to the same claim, which goes back « en cours »."""
+    with session_scope() as session:
+        account = member_account(session, session_token)
+        claim = _own_claim(session, account, reference)
+        if claim.status != "documents_requested":
+            raise ValidationError("files", "Aucune pièce n'est demandée pour cette demande.")
+        files = check_files(uploads)
+        result = session.execute(
+            sa.update(Claim)
+            .where(Claim.id == claim.id, Claim.status == "documents_requested")
+            .values(status="in_progress")
+        )
+        if result.rowcount != 1:
+            raise ValidationError("files", "Cette demande vient de changer : rechargez la page.")
+        _add_files(session, claim, files)
+        session.add(
+            ClaimEvent(
+                claim_id=claim.id,
+                status="in_progress",
+                message=f"{len(files)} pièce(s) ajoutée(s) par l'adhérent",
+                author_account_id=account.id,
+            )
+        )
+        audit.record(
+            session,
+            "claim_documents_added",
+            account,
+            target_type="claim",
+            target_id=claim.id,
+            member_account_id=account.id,
+            contract_id=account.contract_id,
+            detail=claim.reference,
+        )

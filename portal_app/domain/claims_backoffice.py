@@ -1,0 +1,234 @@
+"""Reimbursement requests on the adviser's side: the queue, a claim's page, decisions, downloads.
+
+Decisions are conditional updates on the status the adviser saw (`expected_status`): when two
+advisers decide at the same moment, the second is told the claim has just been handled.
+Every decision is audited and e-mailed to the member; every adviser download is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from portal_app.db.engine import session_scope
+from portal_app.db.models import Account, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
+from portal_app.domain import audit, auth, clock, file_store, mail, mail_texts
+from portal_app.domain.advisers import require_adviser
+from portal_app.domain.assistance_files import format_quantity, parse_quantity
+from portal_app.domain.claims import STATUS_LABELS, ClaimView, claim_view
+from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
+
+REFUSAL_REASONS = {
+    "hors_garantie": "Prestation non couverte par votre garantie d'assistance",
+    "frais_de_sante": "Frais de santé : à déposer sur l'espace de votre mutuelle ou assurance",
+    "devis": "Un devis n'est pas une facture",
+    "illisible": "Justificatif illisible ou incomplet",
+    "hors_periode": "Prestation en dehors de la période de vos droits",
+    "autre": "Autre motif",
+}
+ALREADY_HANDLED = "Cette demande vient d'être traitée par un autre conseiller : rechargez la page."
+TRANSITIONS = {
+    "in_progress": ("submitted",),
+    "documents_requested": ("submitted", "in_progress"),
+    "accepted": ("submitted", "in_progress"),
+    "refused": ("submitted", "in_progress", "documents_requested"),
+    "paid": ("accepted",),
+}
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    reference: str
+    member: str
+    service: str
+    amount: str
+    status_label: str
+    submitted: str
+    age_days: int
+
+
+def queue(session_token: str, status: str = "", older_than_days: int = 0) -> list[QueueLine]:
+    with session_scope() as session:
+        require_adviser(session, session_token)
+        query = select(Claim, Contract).join(Contract, Contract.id == Claim.contract_id)
+        if status in STATUS_LABELS:
+            query = query.where(Claim.status == status)
+        if older_than_days and isinstance(older_than_days, int) and older_than_days > 0:
+            query = query.where(Claim.created_at <= clock.now() - timedelta(days=older_than_days))
+        rows = session.exec(query.order_by(Claim.created_at).limit(500)).all()
+        lines = []
+        for claim, contract in rows:
+            view = claim_view(session, claim, with_details=False)
+            created = (
+                claim.created_at if claim.created_at.tzinfo else claim.created_at.replace(tzinfo=clock.now().tzinfo)
+            )
+            lines.append(
+                QueueLine(
+                    claim.reference,
+                    f"{contract.holder_first_name} {contract.holder_last_name} ({contract.member_number})",
+                    view.service,
+                    view.amount,
+                    view.status_label,
+                    view.submitted,
+                    max(0, (clock.now() - created).days),
+                )
+            )
+        return lines
+
+
+def _claim(session: Session, reference: str) -> Claim:
+    claim = session.exec(select(Claim).where(Claim.reference == (reference or "")[:20])).first()
+    if claim is None:
+        raise NotFound("Demande introuvable.")
+    return claim
+
+
+@dataclass(frozen=True)
+class AdviserClaimView:
+    claim: ClaimView
+    member: str
+    member_number: str
+    remaining: str
+
+
+def adviser_claim(session_token: str, reference: str) -> AdviserClaimView:
+    """Audited: an adviser reading a claim reads health-related data."""
+    with session_scope() as session:
+        adviser = require_adviser(session, session_token)
+        claim = _claim(session, reference)
+        contract = session.get(Contract, claim.contract_id)
+        audit.record(
+            session,
+            "claim_viewed",
+            adviser,
+            target_type="claim",
+            target_id=claim.id,
+            member_account_id=claim.account_id,
+            contract_id=claim.contract_id,
+            detail=claim.reference,
+        )
+        entitlement = session.get(Entitlement, claim.entitlement_id)
+        remaining = entitlement.quantity - entitlement.used
+        return AdviserClaimView(
+            claim=claim_view(session, claim),
+            member=f"{contract.holder_first_name} {contract.holder_last_name}",
+            member_number=contract.member_number,
+            remaining=format_quantity(max(remaining, 0), "euros"),
+        )
+
+
+def decide(
+    session_token: str,
+    reference: str,
+    decision: str,
+    expected_status: str,
+    message: str = "",
+    amount: str = "",
+    reason: str = "",
+) -> str:
+    """in_progress, documents_requested (message required), accepted (amount), refused (reason), paid."""
+    if decision not in TRANSITIONS:
+        raise ValidationError("decision", "Décision inconnue.")
+    message = (message or "").strip()[:2000]
+    with session_scope() as session:
+        adviser = require_adviser(session, session_token)
+        claim = _claim(session, reference)
+        if claim.status != expected_status or claim.status not in TRANSITIONS[decision]:
+            raise ValidationError(
+                "decision", ALREADY_HANDLED if claim.status != expected_status else "Décision impossible à ce stade."
+            )
+        values: dict = {"status": decision, "decided_by_account_id": adviser.id}
+        if decision == "documents_requested" and not message:
+            raise ValidationError("message", "Indiquez au membre les pièces attendues.")
+        if decision == "refused":
+            if reason not in REFUSAL_REASONS:
+                raise ValidationError("reason", "Choisissez un motif de refus.")
+            message = f"{REFUSAL_REASONS[reason]}. {message}".strip()
+        accepted = None
+        if decision == "accepted":
+            accepted = parse_quantity(amount or "", "euros")
+            entitlement = session.get(Entitlement, claim.entitlement_id)
+            ceiling = min(claim.amount_cents, entitlement.quantity - entitlement.used)
+            if accepted is None or accepted <= 0:
+                raise ValidationError("amount", "Indiquez le montant accepté en euros.")
+            if accepted > ceiling:
+                raise ValidationError(
+                    "amount",
+                    f"Le montant accepté ne peut pas dépasser {format_quantity(max(ceiling, 0), 'euros')} "
+                    "(le montant demandé et ce que le droit permet encore).",
+                )
+            values["accepted_amount_cents"] = accepted
+        result = session.execute(
+            sa.update(Claim).where(Claim.id == claim.id, Claim.status == expected_status).values(**values)
+        )
+        if result.rowcount != 1:
+            raise ValidationError("decision", ALREADY_HANDLED)
+        if accepted is not None:
+            used = session.execute(
+                sa.update(Entitlement)
+                .where(Entitlement.id == claim.entitlement_id, Entitlement.used + accepted <= Entitlement.quantity)
+                .values(used=Entitlement.used + accepted)
+            )
+            if used.rowcount != 1:
+                session.rollback()
+                raise ValidationError("amount", "Le droit ne permet plus ce montant : rechargez la page.")
+        session.add(ClaimEvent(claim_id=claim.id, status=decision, message=message, author_account_id=adviser.id))
+        member = session.get(Account, claim.account_id)
+        contract = session.get(Contract, claim.contract_id)
+        label = STATUS_LABELS[decision]
+        if accepted is not None:
+            label = f"{label} ({format_quantity(accepted, 'euros')})"
+        subject, body = mail_texts.claim_status_changed(contract.holder_first_name, claim.reference, label, message)
+        mail.queue_mail(session, member.email, subject, body)
+        audit.record(
+            session,
+            "claim_decided",
+            adviser,
+            target_type="claim",
+            target_id=claim.id,
+            member_account_id=member.id,
+            contract_id=claim.contract_id,
+            detail=f"{claim.reference} {decision}",
+        )
+        return f"Demande {claim.reference} : {STATUS_LABELS[decision]}."
+
+
+@dataclass(frozen=True)
+class FileDownload:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def open_claim_file(session_token: str, file_id: int) -> FileDownload:
+    """The owner or an adviser (audited) gets the decrypted file; anyone else NotFound, never a hint."""
+    with session_scope() as session:
+        try:
+            user = auth.current_user(session, session_token)
+        except NotAllowed:
+            raise NotFound() from None
+        stored = session.get(ClaimFile, file_id) if isinstance(file_id, int) else None
+        if stored is None:
+            raise NotFound()
+        claim = session.get(Claim, stored.claim_id)
+        if user.role == "member":
+            if claim.contract_id != user.contract_id:
+                raise NotFound()
+        elif user.role == "adviser":
+            adviser = session.get(Account, user.account_id)
+            audit.record(
+                session,
+                "claim_file_downloaded",
+                adviser,
+                target_type="claim_file",
+                target_id=stored.id,
+                member_account_id=claim.account_id,
+                contract_id=claim.contract_id,
+                detail=claim.reference,
+            )
+        else:
+            raise NotFound()
+        return FileDownload(stored.filename, stored.content_type, file_store.decrypt(stored.key_id, stored.ciphertext))
