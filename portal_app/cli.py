@@ -77,7 +77,7 @@ def _seed_demo(_args: argparse.Namespace) -> int:
     state = "créé" if summary.adviser_created else "déjà présent"
     print(f"  conseiller de démonstration {state} : {DEMO_ADVISER_EMAIL} / {DEMO_ADVISER_PASSWORD} (TOTP à activer)")
     print(
-        f"  dossier d'assistance de démonstration : {summary.file_reference} (Hugo, conduite à l'école, aide ménagère)"
+        f"  dossier d'assistance de démonstration : {summary.file_reference} (Hugo : 20 trajets de conduite à l'école, 500 € d'aide ménagère)"
     )
     return 0
 

@@ -78,14 +78,18 @@ def _seed_adviser_and_file(session, contract: Contract) -> tuple[bool, str]:
     )
     session.add(assistance_file)
     session.flush()
-    for service, unit, quantity in (("transport_scolaire", "trajets", 20), ("aide_menagere", "heures", 10)):
+    # Trips from today; home help since the hospitalisation, as an amount (reimbursed on invoice).
+    for service, unit, quantity, start in (
+        ("transport_scolaire", "trajets", 20, today),
+        ("aide_menagere", "euros", 500_00, today - timedelta(days=3)),
+    ):
         session.add(
             Entitlement(
                 assistance_file_id=assistance_file.id,
                 service=service,
                 unit=unit,
                 quantity=quantity,
-                valid_from=today,
+                valid_from=start,
                 valid_to=today + timedelta(days=30),
             )
         )
