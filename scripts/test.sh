@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need (Python packages, Debian's Chromium),
-# then runs lint, the domain and UI tests on SQLite and on PostgreSQL, and the end-to-end tests
+# (Chromium for the browser tests, ClamAV's clamd for the virus-scan tests), then runs lint, the domain and UI tests on SQLite and on PostgreSQL, and the end-to-end tests
 # in Chromium against the production build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh dev
 source scripts/env.sh
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "==> Installing Chromium from Debian's packages"
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v clamd >/dev/null 2>&1 || missing="$missing clamav clamav-daemon"
+if [ -n "$missing" ]; then
+  echo "==> Installing from Debian's packages:$missing"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq || true
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >/dev/null
 fi
 
 echo "==> Lint"
