@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the tests need (Python packages, Debian's Chromium),
-# (Chromium for the browser tests, ClamAV's clamd for the virus-scan tests), then runs lint, the domain and UI tests on SQLite and on PostgreSQL, and the end-to-end tests
-# in Chromium against the production build.
+# The README's test command: installs what the tests need (Python packages; from Debian's packages
+# Chromium for the browser tests and ClamAV's clamd for the virus-scan tests), then runs lint, the
+# domain and UI tests on SQLite and on PostgreSQL, and the end-to-end tests in Chromium against the
+# production build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh dev
