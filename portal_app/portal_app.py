@@ -16,6 +16,13 @@ from portal_app.ui.adviser import (
     contract_import_page,
 )
 from portal_app.ui.background import mail_retry_loop
+from portal_app.ui.claims import ClaimsState, ClaimState, claim_page, claims_page
+from portal_app.ui.claims_backoffice import (
+    AdviserClaimState,
+    ClaimQueueState,
+    adviser_claim_page,
+    claim_queue_page,
+)
 from portal_app.ui.downloads import routes as download_routes
 from portal_app.ui.email_links import (
     EmailConfirmationState,
@@ -113,6 +120,20 @@ PAGES = [
         PasswordState.load,
     ),
     (
+        "/mon-espace/remboursements",
+        claims_page,
+        "Demande de remboursement – Espace Assistance",
+        "Envoyez la facture d'un service d'assistance dont vous avez avancé les frais.",
+        ClaimsState.load,
+    ),
+    (
+        "/mon-espace/remboursements/demande",
+        claim_page,
+        "Ma demande de remboursement – Espace Assistance",
+        "Le suivi de votre demande de remboursement.",
+        ClaimState.load,
+    ),
+    (
         "/connexion/verification",
         second_factor_page,
         "Vérification en deux étapes – Espace Assistance",
@@ -132,6 +153,20 @@ PAGES = [
         "Dossier du membre – Espace conseiller",
         "Contrat, compte et dossiers d'assistance d'un membre.",
         AdviserContractState.load,
+    ),
+    (
+        "/conseiller/remboursements",
+        claim_queue_page,
+        "Remboursements – Espace conseiller",
+        "Les demandes de remboursement à traiter.",
+        ClaimQueueState.load,
+    ),
+    (
+        "/conseiller/remboursements/demande",
+        adviser_claim_page,
+        "Demande de remboursement – Espace conseiller",
+        "Une demande de remboursement, ses justificatifs et la décision.",
+        AdviserClaimState.load,
     ),
     (
         "/conseiller/import",

@@ -34,6 +34,7 @@ async def _session(state: rx.State) -> SessionState:
 def member_nav() -> rx.Component:
     return rx.el.nav(
         ui.nav_link("Mon Espace", "/mon-espace"),
+        ui.nav_link("Demande de remboursement", "/mon-espace/remboursements"),
         ui.nav_link("Mon compte", "/mon-espace/compte"),
         ui.nav_link("Mot de passe", "/mon-espace/mot-de-passe"),
         aria_label="Mon Espace",
