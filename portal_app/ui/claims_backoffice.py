@@ -36,6 +36,12 @@ async def _token(state: rx.State) -> str:
     return (await state.get_state(SessionState)).session_token
 
 
+async def _signed_in(state: rx.State) -> None:
+    """The domain just accepted the session as an adviser's: the header says so (a new tab starts blank)."""
+    session = await state.get_state(SessionState)
+    session.is_logged_in, session.role = True, "adviser"
+
+
 async def _refused(state: rx.State) -> rx.event.EventSpec:
     session = await state.get_state(SessionState)
     if session.role == "member":
@@ -59,6 +65,7 @@ class ClaimQueueState(rx.State):
             lines = await asyncio.to_thread(claims_backoffice.queue, await _token(self), status, days)
         except NotAllowed:
             return await _refused(self)
+        await _signed_in(self)
         self.lines = [{k: str(v) for k, v in dataclasses.asdict(line).items()} for line in lines]
         self.loaded = True
         return None
@@ -179,9 +186,11 @@ class AdviserClaimState(rx.State):
         except NotAllowed:
             return await _refused(self)
         except NotFound as missing:
+            await _signed_in(self)
             self.problem = missing.message
             self.loaded = True
             return None
+        await _signed_in(self)
         data = dataclasses.asdict(view.claim)
         self.files = data.pop("files")
         self.timeline = data.pop("timeline")

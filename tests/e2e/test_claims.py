@@ -475,6 +475,9 @@ def test_a_second_adviser_acting_on_a_stale_page_is_told(new_page, adviser, port
     for page in (first, second):
         goto(page, f"/conseiller/remboursements/demande?ref={reference}", "/conseiller/remboursements/demande")
         expect(page.get_by_role("heading", name=f"Demande {reference}")).to_be_visible()
+    # A fresh tab holding only the cookie: the header knows the adviser.
+    header = second.get_by_role("navigation", name="Navigation principale")
+    expect(header.get_by_role("link", name="Espace conseiller")).to_be_visible()
     first.get_by_role("button", name="Prendre en charge").click()
     expect(first.locator("#decision-prise")).to_have_text(f"Demande {reference} : en cours.")
     second.get_by_label("Motif du refus").select_option("devis")
