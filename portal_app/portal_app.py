@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app import settings
+from portal_app.ui.addresses import AddressesState, addresses_page
 from portal_app.ui.adviser import (
     AdviserContractState,
     AdviserSearchState,
@@ -44,8 +45,10 @@ from portal_app.ui.member import (
     password_page,
 )
 from portal_app.ui.registration import RegistrationState, registration_page
+from portal_app.ui.run_sheet import RunSheetState, run_sheet_page
 from portal_app.ui.second_factor import SecondFactorState, second_factor_page
 from portal_app.ui.session_state import SessionState
+from portal_app.ui.trips import TripsState, trips_page
 
 settings.check_production_settings()
 
@@ -120,6 +123,20 @@ PAGES = [
         PasswordState.load,
     ),
     (
+        "/mon-espace/adresses",
+        addresses_page,
+        "Mes adresses – Espace Assistance",
+        "Vos domiciles et les établissements scolaires de vos enfants.",
+        AddressesState.load,
+    ),
+    (
+        "/mon-espace/trajets",
+        trips_page,
+        "Mes trajets – Espace Assistance",
+        "Planifiez les trajets de votre enfant entre le domicile et l'école.",
+        TripsState.load,
+    ),
+    (
         "/mon-espace/remboursements",
         claims_page,
         "Demande de remboursement – Espace Assistance",
@@ -153,6 +170,13 @@ PAGES = [
         "Dossier du membre – Espace conseiller",
         "Contrat, compte et dossiers d'assistance d'un membre.",
         AdviserContractState.load,
+    ),
+    (
+        "/conseiller/trajets",
+        run_sheet_page,
+        "Trajets du jour – Espace conseiller",
+        "Feuille de route du transporteur pour un jour donné.",
+        RunSheetState.load,
     ),
     (
         "/conseiller/remboursements",

@@ -34,6 +34,21 @@ DELETE_REFUSED = (
 EDIT_NOTICE = "Des trajets à venir utilisent cette adresse : le transporteur recevra la nouvelle adresse."
 
 
+class AddressInUse(ValidationError):
+    """Deletion refused because trips to come use the address: the FAQ's sentence, then the trips.
+
+    `trips` holds each trip as the member reads it (« lundi 9 novembre 2026 à 08:15 (Léa) »), at most
+    ten, and `more` how many others there are, so that a page can show them as a list.
+    """
+
+    def __init__(self, trips: list[str], more: int = 0) -> None:
+        listed = "; ".join(trips)
+        others = f" et {more} autre(s)" if more else ""
+        super().__init__("delete", f"{DELETE_REFUSED} Trajets concernés : {listed}{others}.")
+        self.trips = list(trips)
+        self.more = more
+
+
 @dataclass(frozen=True)
 class AddressInput:
     label: str
@@ -209,11 +224,10 @@ def delete_address(session_token: str, address_id: int) -> None:
                 b.id: b.first_name
                 for b in session.exec(select(Beneficiary).where(Beneficiary.id.in_({t.beneficiary_id for t in trips})))
             }
-            listed = "; ".join(
-                f"{long_date(t.trip_date)} à {t.pickup_time} ({names.get(t.beneficiary_id, '')})" for t in trips[:10]
+            raise AddressInUse(
+                [f"{long_date(t.trip_date)} à {t.pickup_time} ({names.get(t.beneficiary_id, '')})" for t in trips[:10]],
+                max(len(trips) - 10, 0),
             )
-            more = f" et {len(trips) - 10} autre(s)" if len(trips) > 10 else ""
-            raise ValidationError("delete", f"{DELETE_REFUSED} Trajets concernés : {listed}{more}.")
         address.deleted_at = clock.now()
         session.add(address)
         _audit(session, account, "address_deleted", address)

@@ -37,6 +37,7 @@ async def _refused(state: rx.State) -> rx.event.EventSpec:
 def adviser_nav() -> rx.Component:
     return rx.el.nav(
         ui.nav_link("Recherche", "/conseiller"),
+        ui.nav_link("Trajets du jour", "/conseiller/trajets"),
         ui.nav_link("Remboursements", "/conseiller/remboursements"),
         ui.nav_link("Import de contrats", "/conseiller/import"),
         ui.nav_link("Journal d'audit", "/conseiller/journal"),

@@ -73,7 +73,7 @@ def header() -> rx.Component:
             ),
             class_name="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-2 px-4 py-3",
         ),
-        class_name="border-b border-slate-200 bg-white",
+        class_name="border-b border-slate-200 bg-white print:hidden",
     )
 
 
@@ -83,7 +83,7 @@ def footer() -> rx.Component:
             rx.el.p("Espace Assistance — le portail de vos garanties d'assistance santé."),
             class_name="mx-auto max-w-3xl px-4 py-6 text-sm text-slate-700",
         ),
-        class_name="border-t border-slate-200 bg-slate-50 mt-10",
+        class_name="border-t border-slate-200 bg-slate-50 mt-10 print:hidden",
     )
 
 
@@ -93,7 +93,7 @@ def page(title: str, *children: rx.Component) -> rx.Component:
         rx.el.a(
             "Aller au contenu",
             href="#contenu",
-            class_name="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:bg-white focus:p-2",
+            class_name="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:bg-white focus:p-2 print:hidden",
         ),
         header(),
         rx.el.main(
@@ -136,6 +136,48 @@ def field(
             type=input_type,
             auto_complete=autocomplete,
             required=required,
+            aria_invalid=rx.cond(has_error, "true", "false"),
+            aria_describedby=described_by,
+            class_name=INPUT_CLASS,
+            **props,
+        ),
+        error_text(error, error_id),
+        class_name="mb-5",
+    )
+
+
+def select_field(
+    label: str,
+    name: str,
+    errors: rx.Var,
+    options: list[tuple[str, str]] | rx.Var,
+    hint: str | None = None,
+    placeholder: str | None = None,
+    default_value: rx.Var | str | None = None,
+    **select_props,
+) -> rx.Component:
+    """A labelled <select>; `options` are (value, text) pairs or a Var of {"id", "label"} dicts."""
+    error = errors.get(name, "")
+    has_error = error != ""
+    hint_id = f"{name}-aide"
+    error_id = f"{name}-erreur"
+    described_by = rx.cond(has_error, f"{hint_id} {error_id}" if hint else error_id, hint_id if hint else "")
+    if isinstance(options, rx.Var):
+        choices = [rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["id"]))]
+    else:
+        choices = [rx.el.option(text, value=value) for value, text in options]
+    if placeholder is not None:
+        choices.insert(0, rx.el.option(placeholder, value=""))
+    props = dict(select_props)
+    if default_value is not None:
+        props["default_value"] = default_value
+    return rx.el.div(
+        rx.el.label(label, html_for=name, class_name="mb-1 block font-semibold text-slate-900"),
+        rx.el.p(hint, id=hint_id, class_name="mb-2 text-sm text-slate-700") if hint else rx.fragment(),
+        rx.el.select(
+            *choices,
+            id=name,
+            name=name,
             aria_invalid=rx.cond(has_error, "true", "false"),
             aria_describedby=described_by,
             class_name=INPUT_CLASS,

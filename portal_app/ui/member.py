@@ -34,6 +34,8 @@ async def _session(state: rx.State) -> SessionState:
 def member_nav() -> rx.Component:
     return rx.el.nav(
         ui.nav_link("Mon Espace", "/mon-espace"),
+        ui.nav_link("Adresses", "/mon-espace/adresses"),
+        ui.nav_link("Trajets", "/mon-espace/trajets"),
         ui.nav_link("Demande de remboursement", "/mon-espace/remboursements"),
         ui.nav_link("Mon compte", "/mon-espace/compte"),
         ui.nav_link("Mot de passe", "/mon-espace/mot-de-passe"),
