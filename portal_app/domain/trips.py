@@ -280,7 +280,9 @@ def book(session_token: str, request: TripRequest, expected_trips: int | None = 
             raise ValidationError("general", "Aucun trajet à planifier pour ces dates : voir les raisons indiquées.")
         if expected_trips is not None and expected_trips != plan.trips:
             raise ValidationError("general", CHANGED_MEANWHILE)
-        for entitlement_id, count in plan.usage.items():
+        # Always in the same order (by id): two bookings taking two entitlements in opposite orders
+        # would otherwise deadlock on PostgreSQL.
+        for entitlement_id, count in sorted(plan.usage.items()):
             result = session.execute(
                 sa.update(Entitlement)
                 .where(Entitlement.id == entitlement_id, Entitlement.used + count <= Entitlement.quantity)
@@ -517,11 +519,48 @@ def _ics_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
+# RFC 5545 (3.2.19): every TZID used must be defined by a VTIMEZONE in the same file.
+_PARIS_VTIMEZONE = [
+    "BEGIN:VTIMEZONE",
+    "TZID:Europe/Paris",
+    "BEGIN:DAYLIGHT",
+    "TZOFFSETFROM:+0100",
+    "TZOFFSETTO:+0200",
+    "TZNAME:CEST",
+    "DTSTART:19700329T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "TZOFFSETFROM:+0200",
+    "TZOFFSETTO:+0100",
+    "TZNAME:CET",
+    "DTSTART:19701025T030000",
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+]
+
+
+def _ics_fold(line: str) -> str:
+    """RFC 5545 (3.1): lines of at most 75 octets, continued after CRLF and a space; never inside a character."""
+    parts, current, size, limit = [], "", 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            parts.append(current)
+            current, size, limit = "", 0, 74
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
 def calendar_file(session_token: str) -> str:
     """The trips to come as an iCalendar file (.ics), times in Europe/Paris."""
     upcoming, _past = list_trips(session_token)
     stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Espace Assistance//Trajets//FR", "CALSCALE:GREGORIAN"]
+    lines += _PARIS_VTIMEZONE
     for trip in upcoming:
         start = datetime.combine(date.fromisoformat(trip.day_iso), time.fromisoformat(trip.pickup_time))
         end = start + timedelta(minutes=45)
@@ -537,4 +576,4 @@ def calendar_file(session_token: str) -> str:
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+    return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
