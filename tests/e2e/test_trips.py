@@ -15,11 +15,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sqlite3
 import subprocess
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pyotp
 import pytest
 from dateutil.easter import easter
 from playwright.sync_api import Page, expect
@@ -31,20 +34,18 @@ from .reflex_socket import LOGIN_STATE, ROOT_STATE, SESSION_STATE, SESSION_TOKEN
 from .support import (
     CLAIRE_EMAIL,
     CLAIRE_PASSWORD,
-    AdviserKeys,
     TestContract,
-    adviser_log_in,
     confirm_email,
-    db_rows,
-    db_value,
     goto,
     login,
-    long_date,
     mail_body,
+    mark,
     register,
     session_cookie,
-    today_in_paris,
+    submit_login,
     track_hydration,
+    url_re,
+    wait_hydrated,
 )
 
 pytestmark = pytest.mark.e2e
@@ -61,7 +62,7 @@ E2E-920-001;Mutuelle des Tests;ASSISTANCE_PLUS;2025-01-01;;adherent;Morel;Yves;1
 """
 FAMILY_EMAIL, FAMILY_PASSWORD, FAMILY_PHONE = "helene.garnier@example.org", "Cartable-Girafe-Tram-81", "06 45 67 89 01"
 LONE_EMAIL, LONE_PASSWORD = "yves.morel@example.org", "Lanterne-Okapi-Route-29"
-TRANSPORT = AdviserKeys("transport.e2e@example.fr", "Autocar-Lilas-Soleil-52")
+TRANSPORT_EMAIL, TRANSPORT_PASSWORD = "transport.e2e@example.fr", "Autocar-Lilas-Soleil-52"
 GRANTED_TRIPS = 40
 ENTITLEMENT_DAYS = 90
 ZONE = "C"  # the schools below are in Paris (75)
@@ -82,6 +83,47 @@ FAQ_DELETE = (
 )
 MALO_TIME = "08:05"
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers of this module: dates as the portal writes them, read-only looks at the database
+# ---------------------------------------------------------------------------------------------
+
+PARIS = ZoneInfo("Europe/Paris")
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def today_in_paris() -> date:
+    return datetime.now(PARIS).date()
+
+
+def long_date(day: date) -> str:
+    """« vendredi 27 novembre 2026 », « mardi 1er décembre 2026 »."""
+    return f"{DAY_NAMES[day.weekday()]} {'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def db_rows(db_path: Path, sql: str, *args) -> list[tuple]:
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
+        return connection.execute(sql, args).fetchall()
+
+
+def db_value(db_path: Path, sql: str, *args):
+    rows = db_rows(db_path, sql, *args)
+    return rows[0][0] if rows else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,9 +163,10 @@ class Family:
 
 
 def run_cli(portal_server, *args: str, stdin: str | None = None) -> str:
+    """The operator's command, where the portal under test runs (its private copy, when it has one)."""
     result = subprocess.run(
         ["python", "-m", "portal_app.cli", *args],
-        cwd=portal_server.app_dir,
+        cwd=getattr(portal_server, "app_dir", Path(__file__).resolve().parents[2]),
         env=portal_server.env,
         input=stdin,
         capture_output=True,
@@ -137,6 +180,23 @@ def run_cli(portal_server, *args: str, stdin: str | None = None) -> str:
 
 def contract_id(db_path: Path, number: str) -> int:
     return db_value(db_path, "SELECT id FROM contract WHERE member_number_key = ?", number.replace("-", ""))
+
+
+def enrol_adviser(page: Page, email: str, password: str) -> None:
+    """First login of a new adviser: password, then the TOTP key read on the page and a code from it."""
+    goto(page, "/connexion")
+    since = mark(page)
+    submit_login(page, email, password)
+    expect(page).to_have_url(url_re("/connexion/verification"))
+    wait_hydrated(page, since, "/connexion/verification")
+    secret = page.locator("#cle-totp").inner_text().strip()
+    page.get_by_label("Code de vérification").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Activer et continuer").click()
+    expect(page.locator("#codes-de-secours li")).to_have_count(10)
+    since = mark(page)
+    page.get_by_role("link", name="Continuer vers l'espace conseiller").click()
+    expect(page).to_have_url(url_re("/conseiller"))
+    wait_hydrated(page, since, "/conseiller")
 
 
 def open_transport_file(page: Page, the_contract: int) -> None:
@@ -168,7 +228,7 @@ def family(browser, portal, portal_server, wait_for_mail) -> Family:
     contracts.write_text(CONTRACTS_CSV, encoding="utf-8")
     run_cli(portal_server, "import-contracts", str(contracts))
     assert "créé" in run_cli(
-        portal_server, "create-adviser", "--email", TRANSPORT.email, stdin=f"{TRANSPORT.password}\n" * 2
+        portal_server, "create-adviser", "--email", TRANSPORT_EMAIL, stdin=f"{TRANSPORT_PASSWORD}\n" * 2
     )
     context, page = _context_page(browser, portal)
     try:
@@ -180,7 +240,7 @@ def family(browser, portal, portal_server, wait_for_mail) -> Family:
         context.close()
     context, page = _context_page(browser, portal)
     try:
-        adviser_log_in(page, TRANSPORT)
+        enrol_adviser(page, TRANSPORT_EMAIL, TRANSPORT_PASSWORD)
         adviser_cookie = session_cookie(page)["value"]
         open_transport_file(page, contract_id(db, FAMILY.number))
     finally:
