@@ -51,9 +51,9 @@ def _parse_day(raw: str) -> date:
 
 def run_sheet(session_token: str, day: str) -> list[RunSheetLine]:
     """The trips of a day, sorted by pick-up time: first name and initial only, full addresses."""
-    when = _parse_day(day)
     with session_scope() as session:
         adviser = require_adviser(session, session_token)
+        when = _parse_day(day)
         trips = session.exec(
             select(Trip).where(Trip.trip_date == when, Trip.status != "cancelled").order_by(Trip.pickup_time, Trip.id)
         ).all()
