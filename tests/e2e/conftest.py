@@ -3,6 +3,9 @@
 The portal runs as `reflex run --env prod` on a free port with its own temporary database and data
 folder (never port 3000 nor var/, where the developer's demo lives), and sends its mail to the
 aiosmtpd server below, so the tests read the very messages a member would receive.
+
+It is built and served from a private copy of the repository (its own .web/, .states/ and
+uploaded_files/), so a test run never rewrites the developer's build and two runs can go at once.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO_ROOT / ".venv" / "bin"
 START_TIMEOUT_SECONDS = 600
 CHROMIUM = "/usr/bin/chromium"
+# Left out of the private copy: built or local things (at the top), caches (anywhere).
+NOT_COPIED_AT_TOP = {".venv", ".web", "var", ".states", ".git", "tests", "uploaded_files", "test-results"}
+NOT_COPIED_ANYWHERE = {"__pycache__", "node_modules", ".pytest_cache", ".ruff_cache"}
 
 
 def free_port() -> int:
@@ -142,6 +148,7 @@ class PortalServer:
     db_path: Path
     log_path: Path
     env: dict[str, str]
+    app_dir: Path  # the private copy of the repository the portal is built and served from
 
     def log_tail(self, lines: int = 80) -> str:
         try:
@@ -150,10 +157,37 @@ class PortalServer:
             return "(no log)"
 
 
-def _run_cli(env: dict[str, str], *args: str) -> str:
+def copy_repository(target: Path) -> Path:
+    """The repository without its builds, data and caches, with .venv linked to the real one.
+
+    By default the working tree (uncommitted changes included). With E2E_APP_SOURCE=<git ref>
+    (e.g. HEAD), that commit instead: a run then ignores work in progress in the tree.
+    """
+    ref = os.environ.get("E2E_APP_SOURCE", "").strip()
+    if ref:
+        target.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "archive", "--format=tar", ref], capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+        shutil.rmtree(target / "tests", ignore_errors=True)
+    else:
+
+        def ignore(directory: str, names: list[str]) -> set[str]:
+            top = Path(directory).resolve() == REPO_ROOT
+            return {
+                n for n in names if n in NOT_COPIED_ANYWHERE or n.endswith(".pyc") or (top and n in NOT_COPIED_AT_TOP)
+            }
+
+        shutil.copytree(REPO_ROOT, target, ignore=ignore, symlinks=True)
+    (target / ".venv").symlink_to(REPO_ROOT / ".venv", target_is_directory=True)
+    return target
+
+
+def _run_cli(env: dict[str, str], app_dir: Path, *args: str) -> str:
     result = subprocess.run(
         ["python", "-m", "portal_app.cli", *args],
-        cwd=REPO_ROOT,
+        cwd=app_dir,
         env=env,
         capture_output=True,
         text=True,
@@ -213,18 +247,20 @@ def portal_server(mailbox) -> PortalServer:
         }
     )
     env.pop("REFLEX_REDIS_URL", None)
-    server = PortalServer(base_url, port, data_dir, db_path, data_dir / "reflex.log", env)
+    env.pop("PYTHONPATH", None)  # the copy's portal_app, never the repository's
+    app_dir = copy_repository(data_dir / "app")
+    server = PortalServer(base_url, port, data_dir, db_path, data_dir / "reflex.log", env, app_dir)
 
-    _run_cli(env, "migrate")
-    _run_cli(env, "seed-demo")
+    _run_cli(env, app_dir, "migrate")
+    _run_cli(env, app_dir, "seed-demo")
     contracts = data_dir / "contrats-e2e.csv"
     contracts.write_text(CONTRACTS_CSV, encoding="utf-8")
-    _run_cli(env, "import-contracts", str(contracts))
+    _run_cli(env, app_dir, "import-contracts", str(contracts))
 
     log = server.log_path.open("wb")
     process = subprocess.Popen(
         ["reflex", "run", "--env", "prod", "--loglevel", "warning"],
-        cwd=REPO_ROOT,
+        cwd=app_dir,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=log,

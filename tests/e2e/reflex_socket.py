@@ -22,6 +22,7 @@ import time
 import uuid
 from typing import Any
 
+import httpx
 import socketio
 
 ROOT_STATE = "reflex___state____state"
@@ -33,6 +34,11 @@ LOGIN_STATE = f"{ROOT_STATE}.portal_app___ui___login____login_state"
 MEMBER_HOME_STATE = f"{ROOT_STATE}.portal_app___ui___member____member_home_state"
 ACCOUNT_STATE = f"{ROOT_STATE}.portal_app___ui___member____account_state"
 PASSWORD_STATE = f"{ROOT_STATE}.portal_app___ui___member____password_state"
+ADVISER_SEARCH_STATE = f"{ROOT_STATE}.portal_app___ui___adviser____adviser_search_state"
+ADVISER_CONTRACT_STATE = f"{ROOT_STATE}.portal_app___ui___adviser____adviser_contract_state"
+CONTRACT_IMPORT_STATE = f"{ROOT_STATE}.portal_app___ui___adviser____contract_import_state"
+AUDIT_TRAIL_STATE = f"{ROOT_STATE}.portal_app___ui___adviser____audit_trail_state"
+ADVISER_STATES = (ADVISER_SEARCH_STATE, ADVISER_CONTRACT_STATE, CONTRACT_IMPORT_STATE, AUDIT_TRAIL_STATE)
 # Sent after each event: its answer (a unique script) tells that the events before it were handled.
 SENTINEL = f"{ROOT_STATE}.portal_app___ui___email_links____email_confirmation_state.load"
 SENTINEL_MARK = "replaceState(null, '', '/confirmation-email')"
@@ -165,6 +171,24 @@ class ReflexTab:
             for u in updates
             for e in (u.get("events") or [])
             if e.get("name") == "_redirect"
+        ]
+
+    def upload(self, handler: str, name: str, content: bytes, timeout: float = 60) -> str:
+        """POST a file to Reflex's upload endpoint for `handler`, as rx.upload_files does from this tab."""
+        response = httpx.post(
+            f"{self.base_url}/_upload",
+            headers={"Reflex-Client-Token": self.client_token, "Reflex-Event-Handler": handler},
+            files={"files": (name, content, "text/csv")},
+            timeout=timeout,
+        )
+        return f"{response.status_code} {response.text}"
+
+    def delta_values(self, state: str, var: str, updates: list[dict] | None = None) -> list[Any]:
+        """Every value sent for `state.var` (the `_rx_state_` suffix added)."""
+        return [
+            ((update.get("delta") or {}).get(state) or {})[f"{var}_rx_state_"]
+            for update in (self.updates if updates is None else updates)
+            if f"{var}_rx_state_" in ((update.get("delta") or {}).get(state) or {})
         ]
 
     def delta_value(self, state: str, var: str, updates: list[dict] | None = None) -> Any:

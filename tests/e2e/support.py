@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pyotp
 from playwright.sync_api import Page, expect
 
 # ---------------------------------------------------------------------------------------------
@@ -44,6 +47,10 @@ DENIS = TestContract(
     "E2E-500-001", "Denis", "Lambert", "Denis", "Lambert", "Mutuelle des Tests", "Assistance Essentiel", ("Élodie",)
 )
 FANNY = TestContract("E2E-600-001", "Fanny", "Girard", "Fanny", "Girard", "Mutuelle des Tests", "Assistance Plus", ())
+# The member an adviser opens an assistance file for (test_adviser.py), with a child.
+GAELLE = TestContract(
+    "E2E-700-001", "Gaëlle", "Roux", "gaelle", "roux", "Mutuelle des Tests", "Assistance Plus", ("Noé",)
+)
 
 CONTRACTS_CSV = """numero_adherent;assureur;offre;debut;fin;lien;nom;prenom;date_naissance
 E2E-200-001;Mutuelle des Tests;ASSISTANCE_PLUS;2025-01-01;;adherent;Rousseau;Agnès;1981-02-03
@@ -53,11 +60,18 @@ E2E-400-001;Mutuelle des Tests;ASSISTANCE_PLUS;2025-01-01;;adherent;Mercier;Chlo
 E2E-500-001;Mutuelle des Tests;ASSISTANCE_ESSENTIEL;2025-01-01;;adherent;Lambert;Denis;1966-11-12
 E2E-500-001;Mutuelle des Tests;ASSISTANCE_ESSENTIEL;2025-01-01;;conjoint;Lambert;Élodie;1968-01-13
 E2E-600-001;Mutuelle des Tests;ASSISTANCE_PLUS;2025-01-01;;adherent;Girard;Fanny;1985-03-14
+E2E-700-001;Mutuelle des Tests;ASSISTANCE_PLUS;2025-01-01;;adherent;Roux;Gaëlle;1987-04-15
+E2E-700-001;Mutuelle des Tests;ASSISTANCE_PLUS;2025-01-01;;enfant;Roux;Noé;2016-06-17
 """
 
 # The confirmed demo member made by seed-demo.
 CLAIRE_EMAIL = "claire.martin@example.fr"
 CLAIRE_PASSWORD = "Tulipe-Horizon-47"
+CLAIRE_NUMBER = "AB 123 456"
+
+# The demo adviser made by seed-demo: no TOTP enrolled yet.
+DEMO_ADVISER_EMAIL = "conseiller@example.fr"
+DEMO_ADVISER_PASSWORD = "Conseil-Orage-58"
 
 NO_ACCESS_MESSAGE = (
     "Veuillez vous assurer que vous avez souscrit à une offre vous donnant l'accès au service, et que cette "
@@ -251,3 +265,117 @@ def account_row(db_path: Path, email: str) -> dict | None:
         connection.row_factory = sqlite3.Row
         row = connection.execute("SELECT * FROM account WHERE email = ?", (email,)).fetchone()
         return dict(row) if row else None
+
+
+def db_rows(db_path: Path, sql: str, *args) -> list[tuple]:
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
+        return connection.execute(sql, args).fetchall()
+
+
+def db_value(db_path: Path, sql: str, *args):
+    rows = db_rows(db_path, sql, *args)
+    return rows[0][0] if rows else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates as the portal writes them (« 12 décembre 2026 », « mardi 1er septembre 2026 »), Paris time
+# ---------------------------------------------------------------------------------------------
+
+PARIS = ZoneInfo("Europe/Paris")
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def today_in_paris() -> date:
+    return datetime.now(PARIS).date()
+
+
+def day_date(day: date) -> str:
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def long_date(day: date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {day_date(day)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Advisers: password, then a TOTP code computed here (pyotp), as an authenticator app would
+# ---------------------------------------------------------------------------------------------
+
+TOTP_STEP_SECONDS = 30
+
+
+@dataclass
+class AdviserKeys:
+    """What an adviser holds: password, the TOTP secret read at enrolment, the recovery codes."""
+
+    email: str
+    password: str
+    secret: str = ""
+    recovery_codes: list[str] = field(default_factory=list)
+    last_step: int = 0  # the portal refuses a code of a time step already used
+
+    def code(self) -> str:
+        """A code the portal has not seen: this step's, the next one's (one step of clock drift is
+        accepted), or the following step's after waiting for it."""
+        totp = pyotp.TOTP(self.secret)
+        while True:
+            step = int(time.time() // TOTP_STEP_SECONDS)
+            for candidate in (step, step + 1):
+                if candidate > self.last_step:
+                    self.last_step = candidate
+                    return totp.generate_otp(candidate)
+            time.sleep(TOTP_STEP_SECONDS - time.time() % TOTP_STEP_SECONDS + 0.2)
+
+    def wrong_code(self) -> str:
+        totp, step = pyotp.TOTP(self.secret), int(time.time() // TOTP_STEP_SECONDS)
+        valid = {totp.generate_otp(s) for s in range(step - 2, step + 3)}
+        return next(c for c in (f"{n:06d}" for n in range(123456, 999999, 7919)) if c not in valid)
+
+
+def submit_code(page: Page, code: str, button: str) -> None:
+    page.get_by_label("Code de vérification").fill(code)
+    page.get_by_role("button", name=button).click()
+
+
+def enrol_second_factor(page: Page, keys: AdviserKeys) -> None:
+    """On /connexion/verification at the first login: read the key, give a code, keep the recovery codes."""
+    expect(page.get_by_role("img", name="QR code à scanner avec votre application d'authentification")).to_be_visible()
+    keys.secret = page.locator("#cle-totp").inner_text().strip()
+    keys.last_step = 0
+    submit_code(page, keys.code(), "Activer et continuer")
+    codes = page.locator("#codes-de-secours li")
+    expect(codes).to_have_count(10)
+    keys.recovery_codes = [c.strip() for c in codes.all_inner_texts()]
+
+
+def adviser_log_in(page: Page, keys: AdviserKeys) -> None:
+    """Password, then enrolment (first time) or a TOTP code; ends hydrated on /conseiller."""
+    goto(page, "/connexion")
+    since = mark(page)
+    submit_login(page, keys.email, keys.password)
+    expect(page).to_have_url(url_re("/connexion/verification"))
+    wait_hydrated(page, since, "/connexion/verification")
+    expect(page.get_by_label("Code de vérification")).to_be_visible()
+    since = mark(page)
+    if not keys.secret:
+        enrol_second_factor(page, keys)
+        page.get_by_role("link", name="Continuer vers l'espace conseiller").click()
+    else:
+        submit_code(page, keys.code(), "Vérifier")
+    expect(page).to_have_url(url_re("/conseiller"))
+    wait_hydrated(page, since, "/conseiller")
+    expect(page.get_by_role("heading", name="Espace conseiller", level=1)).to_be_visible()
