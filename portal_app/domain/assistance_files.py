@@ -266,7 +266,8 @@ def _entitlement_view(e: Entitlement) -> EntitlementView:
         summary = f"{label} : {format_quantity(remaining, e.unit)} restants jusqu'au {day_date(e.valid_to)}"
     else:
         singular, plural = UNITS[e.unit]
-        word = "restant" if remaining == 1 else "restants"
+        word = "restante" if e.unit == "heures" else "restant"  # une heure, un trajet, un jour
+        word += "" if remaining == 1 else "s"
         unit_word = singular if remaining == 1 else plural
         summary = f"{label} : {remaining} {unit_word} {word} jusqu'au {day_date(e.valid_to)}"
     quantity_input = format_quantity(e.quantity, e.unit).removesuffix(" €") if e.unit == "euros" else str(e.quantity)

@@ -23,12 +23,18 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 async def _token(state: rx.State) -> str:
-    return (await state.get_state(SessionState)).session_token
+    """The session token; in a fresh tab, also tells the header who is logged in (one query)."""
+    session = await state.get_state(SessionState)
+    if session.session_token and not session.role:
+        await session._current_user()
+    return session.session_token
 
 
 async def _refused(state: rx.State) -> rx.event.EventSpec:
+    """A member goes back to Mon Espace (still logged in); anyone else to the login page."""
     session = await state.get_state(SessionState)
-    if session.role == "member":
+    user = await session._current_user()
+    if user is not None and user.role == "member":
         return rx.redirect("/mon-espace", replace=True)
     session._forget()
     return login_redirect(state.router.url.path)
@@ -137,6 +143,7 @@ class AdviserContractState(rx.State):
     editing_entitlement: int = 0
     today: str = ""
     _contract_id: int = 0
+    _succeeded: bool = False
 
     async def _reload(self) -> rx.event.EventSpec | None:
         token = await _token(self)
@@ -170,8 +177,9 @@ class AdviserContractState(rx.State):
         return await self._reload()
 
     async def _act(self, call, *args) -> rx.event.EventSpec | None:
+        """Run one domain action; `_succeeded` says whether it happened (a refusal is not a success)."""
         remember_origin(self)
-        self.errors, self.message = {}, ""
+        self.errors, self.message, self._succeeded = {}, "", False
         try:
             result = await asyncio.to_thread(call, await _token(self), *args)
         except NotAllowed:
@@ -179,6 +187,7 @@ class AdviserContractState(rx.State):
         except (ValidationError, NotFound) as error:
             self.errors = getattr(error, "errors", {"general": error.message})
             return None
+        self._succeeded = True
         if isinstance(result, str):
             self.message = result
         return await self._reload()
@@ -212,7 +221,7 @@ class AdviserContractState(rx.State):
             text(form_data, "event_date", 10),
             entitlements,
         )
-        if result is not None or self.errors:
+        if not self._succeeded or result is not None:
             return result
         self.message = "Le dossier d'assistance est ouvert."
         return rx.call_script("document.getElementById('form-dossier')?.reset()")
@@ -231,7 +240,7 @@ class AdviserContractState(rx.State):
             text(form_data, "valid_from", 10),
             text(form_data, "valid_to", 10),
         )
-        if not self.errors:
+        if self._succeeded:
             self.editing_entitlement = 0
             self.message = "Le droit est modifié."
         return result
@@ -239,7 +248,7 @@ class AdviserContractState(rx.State):
     @rx.event
     async def close_file(self, file_id: int):
         result = await self._act(assistance_files.close_file, file_id if isinstance(file_id, int) else 0)
-        if not self.errors:
+        if self._succeeded:
             self.message = "Le dossier est clos."
         return result
 
@@ -310,14 +319,31 @@ def file_card(f: dict) -> rx.Component:
     )
 
 
+def _service_input(code: rx.Var, suffix: str, label: str, **props) -> rx.Component:
+    """One input of a service block, with its error right under it (tied by aria-describedby)."""
+    name = code + suffix
+    error = AdviserContractState.errors.get(name, "")
+    return rx.fragment(
+        rx.el.label(label, html_for=name, class_name="mt-2 block"),
+        rx.el.input(
+            id=name,
+            name=name,
+            aria_invalid=rx.cond(error != "", "true", "false"),
+            aria_describedby=name + "-erreur",
+            class_name=ui.INPUT_CLASS,
+            **props,
+        ),
+        ui.error_text(error, name + "-erreur"),
+    )
+
+
 def service_fields(s: dict) -> rx.Component:
     code = s["code"]
     return rx.el.fieldset(
         rx.el.legend(s["label"], class_name="font-semibold"),
         rx.el.div(
-            rx.el.label("Quantité", html_for=code + "_quantity", class_name="block"),
-            rx.el.input(id=code + "_quantity", name=code + "_quantity", class_name=ui.INPUT_CLASS, inputmode="decimal"),
-            rx.el.label("Unité", html_for=code + "_unit", class_name="block mt-2"),
+            _service_input(code, "_quantity", "Quantité", inputmode="decimal"),
+            rx.el.label("Unité", html_for=code + "_unit", class_name="mt-2 block"),
             rx.el.select(
                 rx.el.option("trajets", value="trajets"),
                 rx.el.option("heures", value="heures"),
@@ -326,18 +352,12 @@ def service_fields(s: dict) -> rx.Component:
                 id=code + "_unit",
                 name=code + "_unit",
                 default_value=s["unit"],
+                aria_describedby=code + "_unit-erreur",
                 class_name=ui.INPUT_CLASS,
             ),
-            rx.el.label("Début", html_for=code + "_valid_from", class_name="block mt-2"),
-            rx.el.input(
-                id=code + "_valid_from",
-                name=code + "_valid_from",
-                type="date",
-                default_value=AdviserContractState.today,
-                class_name=ui.INPUT_CLASS,
-            ),
-            rx.el.label("Fin", html_for=code + "_valid_to", class_name="block mt-2"),
-            rx.el.input(id=code + "_valid_to", name=code + "_valid_to", type="date", class_name=ui.INPUT_CLASS),
+            ui.error_text(AdviserContractState.errors.get(code + "_unit", ""), code + "_unit-erreur"),
+            _service_input(code, "_valid_from", "Début", type="date", default_value=AdviserContractState.today),
+            _service_input(code, "_valid_to", "Fin", type="date"),
         ),
         class_name="mb-4 rounded-md border border-slate-300 p-3",
     )
