@@ -209,6 +209,11 @@ def submit_claim(session_token: str, data: ClaimInput, uploads: list[Upload]) ->
         except ValidationError as error:
             errors.update(error.errors)
         if errors:
+            # The same form, sent at the same moment, may have been saved while this one was checked (its
+            # amount then counts against the entitlement): that submission's reference is the answer.
+            existing = _existing(session, account, data.submission_key)
+            if existing:
+                return existing
             raise ValidationError.many(errors)
         claim = Claim(
             reference=next_reference(session, "RB"),
@@ -224,6 +229,8 @@ def submit_claim(session_token: str, data: ClaimInput, uploads: list[Upload]) ->
             amount_cents=clean["cents"],
             iban_encrypted=seal(clean["iban"], _IBAN_PURPOSE),
             iban_last4=clean["iban"][-4:],
+            created_at=clock.now(),  # the portal's clock: the queue's ages and the timeline compare with it
+            updated_at=clock.now(),
         )
         session.add(claim)
         try:
@@ -237,7 +244,9 @@ def submit_claim(session_token: str, data: ClaimInput, uploads: list[Upload]) ->
                 return reference
             raise
         _add_files(session, claim, files)
-        session.add(ClaimEvent(claim_id=claim.id, status="submitted", author_account_id=account.id))
+        session.add(
+            ClaimEvent(claim_id=claim.id, status="submitted", author_account_id=account.id, created_at=clock.now())
+        )
         contract = session.get(Contract, account.contract_id)
         subject, body = mail_texts.claim_received(
             contract.holder_first_name, claim.reference, format_quantity(claim.amount_cents, "euros")
@@ -365,6 +374,7 @@ def add_documents(session_token: str, reference: str, uploads: list[Upload]) -> 
                 status="in_progress",
                 message=f"{len(files)} pièce(s) ajoutée(s) par l'adhérent",
                 author_account_id=account.id,
+                created_at=clock.now(),
             )
         )
         audit.record(

@@ -175,7 +175,15 @@ def decide(
             if used.rowcount != 1:
                 session.rollback()
                 raise ValidationError("amount", "Le droit ne permet plus ce montant : rechargez la page.")
-        session.add(ClaimEvent(claim_id=claim.id, status=decision, message=message, author_account_id=adviser.id))
+        session.add(
+            ClaimEvent(
+                claim_id=claim.id,
+                status=decision,
+                message=message,
+                author_account_id=adviser.id,
+                created_at=clock.now(),
+            )
+        )
         member = session.get(Account, claim.account_id)
         contract = session.get(Contract, claim.contract_id)
         label = STATUS_LABELS[decision]
