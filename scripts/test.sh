@@ -24,8 +24,8 @@ echo "==> Lint"
 ruff check portal_app tests rxconfig.py
 ruff format --check portal_app tests rxconfig.py
 
-echo "==> Domain and UI tests (SQLite and PostgreSQL)"
-python -m pytest tests/domain tests/ui -p no:playwright -q "$@"
+echo "==> Domain and UI tests (SQLite and PostgreSQL, two workers: bcrypt at cost 12 is CPU-bound)"
+python -m pytest tests/domain tests/ui -p no:playwright -q -n 2 "$@"
 
 echo "==> End-to-end tests (Chromium, production build)"
 python -m pytest tests/e2e -q "$@"

@@ -8,6 +8,7 @@ makes a double click, a second tab or a retry land on the same claim.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,7 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from sqlmodel import Session, select
 
+from portal_app import settings
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AssistanceFile, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
 from portal_app.domain import audit, clock, file_store, mail, mail_texts
@@ -192,13 +194,40 @@ def _add_files(session: Session, claim: Claim, files: list) -> None:
         )
 
 
+OTHER_TAB = (
+    "Une demande vient d'être envoyée depuis cette page dans un autre onglet : rechargez la page pour en "
+    "faire une nouvelle."
+)
+
+
+def new_submission_key(session_token: str) -> str:
+    """The key of the member's next form: the same in every tab until a claim is filed with it.
+
+    Derived from the account and its number of claims, so two tabs (or a retry) send the same key and
+    file one claim; once it is used, the next form gets the next key.
+    """
+    with session_scope() as session:
+        account = member_account(session, session_token)
+        filed = session.exec(select(sa.func.count(Claim.id)).where(Claim.account_id == account.id)).one()
+        seed = f"{settings.SECRET_KEY}|claim-form|{account.id}|{filed}".encode()
+        return hashlib.sha256(seed).hexdigest()[:48]
+
+
+def _same_form(session: Session, reference: str, data: ClaimInput) -> str:
+    """A key already used: the same form again gets its reference; a different form is told to reload."""
+    claim = session.exec(select(Claim).where(Claim.reference == reference)).one()
+    if claim.entitlement_id != data.entitlement_id or claim.amount_cents != parse_quantity(data.amount, "euros"):
+        raise ValidationError("general", OTHER_TAB)
+    return reference
+
+
 def submit_claim(session_token: str, data: ClaimInput, uploads: list[Upload]) -> str:
     """Returns the reference RB-YYYY-NNNNNN; the same one for the same submission key."""
     with session_scope() as session:
         account = member_account(session, session_token)
         existing = _existing(session, account, data.submission_key)
         if existing:
-            return existing
+            return _same_form(session, existing, data)
         errors: dict[str, str] = {}
         try:
             entitlement, assistance_file, clean = _validate(session, account, data)
@@ -240,8 +269,8 @@ def submit_claim(session_token: str, data: ClaimInput, uploads: list[Upload]) ->
             session.rollback()
             with session_scope() as again:
                 reference = _existing(again, member_account(again, session_token), data.submission_key)
-            if reference:
-                return reference
+                if reference:
+                    return _same_form(again, reference, data)
             raise
         _add_files(session, claim, files)
         session.add(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-import secrets
 
 import reflex as rx
 import reflex_components_core.core.upload as reflex_upload
@@ -339,9 +338,9 @@ class ClaimsState(rx.State):
     sent, with no copy of each input kept in the state by on_change setters. The inputs stay
     uncontrolled; after a refusal they keep what the member typed, after a success the form is reset.
 
-    `_submission_key` is made when the page is first loaded in this tab and kept for every retry
-    (double click, lost connection, second try after a refusal), so the domain answers with the
-    same claim; a new key is made only after a success. The form also carries `form_round` (not a
+    `_submission_key` comes from the domain (`claims.new_submission_key`): the same in every tab and
+    for every retry (double click, lost connection, second try after a refusal, a second tab) until a
+    claim is filed with it, so the domain answers with the same claim; the next key comes after a success. The form also carries `form_round` (not a
     secret: the number of claims sent from this page): a submission of a round already recorded (a
     double click whose second click left after the first answer, a retry whose answer was lost) is
     answered with that round's reference, even though the key has changed since.
@@ -369,6 +368,8 @@ class ClaimsState(rx.State):
         try:
             choices = await asyncio.to_thread(claims.claim_choices, session.session_token)
             mine = await asyncio.to_thread(claims.member_claims, session.session_token)
+            # Same key in every tab until a claim is filed with it: two tabs file one claim.
+            self._submission_key = await asyncio.to_thread(claims.new_submission_key, session.session_token)
         except NotAllowed:
             session._forget()
             return login_redirect(self.router.url.path)
@@ -385,8 +386,6 @@ class ClaimsState(rx.State):
         remember_origin(self)
         self.loaded, self.errors, self.rejected, self.sent_reference = False, {}, "", ""
         self.sending, self.progress = False, 0
-        if not self._submission_key:
-            self._submission_key = secrets.token_urlsafe(24)
         return await self._reload()
 
     @rx.event
@@ -438,7 +437,6 @@ class ClaimsState(rx.State):
         finally:
             self.sending, self.progress = False, 0
         kick_mail_delivery()
-        self._submission_key = secrets.token_urlsafe(24)
         self.sent_reference = self._last_reference = reference
         self.form_round += 1
         yield await self._reload()

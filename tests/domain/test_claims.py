@@ -494,3 +494,20 @@ def test_the_member_lists_own_claims_newest_first(claire, paul, adviser, entitle
     submit(paul, entitlement_of(paul_file).id)
 
     assert [c.reference for c in claims.member_claims(claire.token)] == [second, first]
+
+
+def test_two_tabs_of_the_same_form_file_one_claim(claire, entitlement):
+    first_tab = claims.new_submission_key(claire.token)
+    second_tab = claims.new_submission_key(claire.token)
+    assert first_tab == second_tab
+    reference = submit(claire, entitlement, submission_key=first_tab)
+    assert submit(claire, entitlement, submission_key=second_tab) == reference
+    assert claims.new_submission_key(claire.token) != first_tab
+
+
+def test_a_different_form_sent_with_a_used_key_is_told_to_reload(claire, entitlement):
+    key = claims.new_submission_key(claire.token)
+    submit(claire, entitlement, submission_key=key)
+    with pytest.raises(ValidationError) as refused:
+        submit(claire, entitlement, submission_key=key, amount="99,00")
+    assert "autre onglet" in refused.value.errors["general"]
