@@ -49,6 +49,7 @@ from portal_app.ui.run_sheet import RunSheetState, run_sheet_page
 from portal_app.ui.second_factor import SecondFactorState, second_factor_page
 from portal_app.ui.session_state import SessionState
 from portal_app.ui.trips import TripsState, trips_page
+from portal_app.ui.upload_limit import limit_uploads
 
 settings.check_production_settings()
 
@@ -57,7 +58,7 @@ app = rx.App(
     reset_style=False,
     toaster=None,
     backend_exception_handler=backend_exception_handler,
-    api_transformer=download_routes,
+    api_transformer=[download_routes, limit_uploads],
     head_components=[
         rx.el.meta(name="theme-color", content="#1e40af"),
     ],
