@@ -191,3 +191,15 @@ def test_quantities_are_read_as_a_person_types_them(raw, unit, expected):
 def test_quantities_are_written_in_french():
     assert format_quantity(123450, "euros") == "1\u202f234,50 €"
     assert format_quantity(1, "trajets") == "1 trajet" and format_quantity(3, "heures") == "3 heures"
+
+
+def test_what_remains_agrees_with_its_unit(adviser, claire):
+    _open(
+        adviser,
+        claire.contract,
+        EntitlementInput("aide_menagere", "10", "heures", "2026-03-10", "2026-12-12"),
+        EntitlementInput("garde_enfants", "1", "jours", "2026-03-10", "2026-12-12"),
+    )
+    summaries = [e.summary for e in assistance_files.files_for_member(claire.token)[0].entitlements]
+    assert "Aide ménagère : 10 heures restantes jusqu'au 12 décembre 2026" in summaries
+    assert "Garde d'enfants : 1 jour restant jusqu'au 12 décembre 2026" in summaries
