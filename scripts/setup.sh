@@ -24,3 +24,14 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   .venv/bin/python -m pip install --quiet -r "$requirements"
   echo "$wanted" > "$stamp"
 fi
+
+# The test and benchmark tools from npm (axe-core, Lighthouse), pinned by tools/node/package-lock.json.
+if [ "$profile" = dev ]; then
+  node_stamp="tools/node/node_modules/.installed"
+  node_wanted="$(sha256sum tools/node/package-lock.json | cut -c1-16)"
+  if [ ! -f "$node_stamp" ] || [ "$(cat "$node_stamp")" != "$node_wanted" ]; then
+    echo "==> Installing the npm test tools (tools/node)"
+    (cd tools/node && PATH="$PWD/../../.venv/bin:$PATH" npm ci --no-audit --no-fund --loglevel=error)
+    echo "$node_wanted" > "$node_stamp"
+  fi
+fi
