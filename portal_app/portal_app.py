@@ -34,6 +34,7 @@ from portal_app.ui.email_links import (
     new_password_page,
 )
 from portal_app.ui.errors import backend_exception_handler
+from portal_app.ui.faq import faq_page
 from portal_app.ui.home import home_page
 from portal_app.ui.login import LoginState, login_page
 from portal_app.ui.member import (
@@ -80,6 +81,13 @@ PAGES = [
         "Connexion – Espace Assistance",
         "Connectez-vous à votre Espace Assistance.",
         LoginState.load,
+    ),
+    (
+        "/faq",
+        faq_page,
+        "Questions fréquentes – Espace Assistance",
+        "Réponses aux questions fréquentes : inscription, connexion, compte, trajets, remboursements, données, cookies.",
+        SessionState.refresh,
     ),
     (
         "/confirmation-email",

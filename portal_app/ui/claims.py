@@ -21,6 +21,7 @@ from reflex_components_core.core.upload import get_upload_files_context_var_data
 
 from portal_app.domain import claims, uploads
 from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
+from portal_app.domain.faq import CLAIM_SCOPE_ENTRIES
 from portal_app.ui import components as ui
 from portal_app.ui.background import kick_mail_delivery
 from portal_app.ui.forms import checked, focus_first_error, text
@@ -44,6 +45,7 @@ FILES_HINT = (
 CERTIFICATION_TEXT = "Je certifie l'exactitude des informations saisies et avoir avancé les frais de cette prestation."
 DATE_TO_HINT = "Laissez vide pour une prestation d'un seul jour."
 IBAN_HINT = "Il figure sur votre relevé d'identité bancaire (RIB). Il sera affiché masqué ensuite."
+FAQ_SCOPE_LINK_TEXT = "Ce que ce service rembourse — et ce qu'il ne rembourse pas (frais de santé, devis)"
 NO_CLAIM_TEXT = "Vous n'avez pas encore fait de demande de remboursement."
 SENT_TEXT = "Un accusé de réception vous est envoyé par e-mail."
 DOCUMENTS_REQUESTED_TEXT = (
@@ -452,6 +454,7 @@ def scope_section() -> rx.Component:
         rx.el.h2("Ce que ce service rembourse", id="perimetre", class_name="mb-3 text-xl font-semibold"),
         rx.el.p(claims.SCOPE_TEXT, class_name="mb-3"),
         rx.el.p(claims.QUOTE_REFUSED, class_name="mb-3"),
+        rx.el.p(ui.link(FAQ_SCOPE_LINK_TEXT, f"/faq#{CLAIM_SCOPE_ENTRIES[0]}")),
         aria_labelledby="perimetre",
         class_name="mb-8 rounded-md border-l-4 border-blue-800 bg-blue-50 p-4 text-blue-950",
     )

@@ -8,6 +8,7 @@ import reflex as rx
 
 from portal_app.domain import auth
 from portal_app.domain.errors import ValidationError
+from portal_app.domain.faq import LOGIN_IDENTIFIERS_ENTRY
 from portal_app.ui import components as ui
 from portal_app.ui.background import kick_mail_delivery
 from portal_app.ui.forms import focus_first_error, text
@@ -116,6 +117,7 @@ def login_page() -> rx.Component:
             class_name="max-w-md",
         ),
         rx.el.p(ui.link("J'ai oublié mon mot de passe", "/mot-de-passe-oublie"), class_name="mt-6"),
+        rx.el.p(ui.link("Identifiants refusés ?", f"/faq#{LOGIN_IDENTIFIERS_ENTRY}"), class_name="mt-3"),
         rx.el.p(
             "Pas encore de compte ? ",
             ui.link("Inscrivez-vous avec votre numéro adhérent", "/inscription"),

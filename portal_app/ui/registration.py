@@ -9,6 +9,7 @@ import reflex as rx
 
 from portal_app.domain import registration
 from portal_app.domain.errors import ValidationError
+from portal_app.domain.faq import MEMBERSHIP_NUMBER_ENTRY
 from portal_app.domain.passwords import ADVICE_TEXT, RULE_TEXT
 from portal_app.domain.phone import PHONE_RULE
 from portal_app.ui import components as ui
@@ -16,6 +17,7 @@ from portal_app.ui.background import kick_mail_delivery
 from portal_app.ui.forms import checked, focus_first_error, text
 from portal_app.ui.request_origin import remember_origin
 
+FAQ_MEMBER_NUMBER = f"/faq#{MEMBERSHIP_NUMBER_ENTRY}"
 STEP1_FIELDS = ["member_number", "first_name", "last_name"]
 STEP3_FIELDS = ["email", "phone", "password", "password_confirmation", "terms"]
 
@@ -148,6 +150,7 @@ def step_contract() -> rx.Component:
             hint=MEMBER_NUMBER_HINT,
             autocapitalize="characters",
         ),
+        rx.el.p(ui.link("Où trouver mon numéro adhérent ?", FAQ_MEMBER_NUMBER), class_name="-mt-3 mb-5 text-sm"),
         rx.el.p(HOLDER_HINT, class_name="mb-4 text-sm text-slate-700", id="titulaire-aide"),
         ui.field("Prénom", "first_name", RegistrationState.errors, autocomplete="given-name"),
         ui.field("Nom", "last_name", RegistrationState.errors, autocomplete="family-name"),
