@@ -3,6 +3,8 @@ box that hides the entries that don't match as one types (portal_app.domain.faq 
 
 from __future__ import annotations
 
+import re
+
 import reflex as rx
 
 from portal_app.domain import faq
@@ -37,13 +39,18 @@ class FaqState(rx.State):
         return [theme.id for theme in faq.themes() if any(entry.id in shown for entry in theme.entries)]
 
 
+def french_spacing(text: str) -> str:
+    """A no-break space before « ? ! : ; » and inside « »: a question mark never starts a line alone."""
+    return re.sub(r" ([?!:;»])", "\u00a0\\1", text).replace("« ", "«\u00a0")
+
+
 def shown_if(condition: rx.Var, class_name: str) -> rx.Var:
     return rx.cond(condition, class_name, "hidden")
 
 
 def list_item(item: faq.ListItem) -> rx.Component:
-    text = ui.link(item.text, item.href) if item.href else item.text
-    note = rx.el.span(f" — {item.note}", class_name="text-slate-700") if item.note else rx.fragment()
+    text = ui.link(french_spacing(item.text), item.href) if item.href else french_spacing(item.text)
+    note = rx.el.span(f" — {french_spacing(item.note)}", class_name="text-slate-700") if item.note else rx.fragment()
     return rx.el.li(text, note, class_name="mb-1")
 
 
@@ -51,14 +58,15 @@ def block(b: faq.Block) -> rx.Component:
     if isinstance(b, faq.BulletList):
         return rx.el.ul(*[list_item(item) for item in b.items], class_name="mb-3 list-disc pl-6")
     if isinstance(b, faq.Link):
-        return rx.el.p(ui.link(b.text, b.href), class_name="mb-3")
-    return rx.el.p(b.text, class_name="mb-3")
+        return rx.el.p(ui.link(french_spacing(b.text), b.href), class_name="mb-3")
+    return rx.el.p(french_spacing(b.text), class_name="mb-3")
 
 
 def entry_item(entry: faq.Entry) -> rx.Component:
+    question = french_spacing(entry.question)
     return rx.el.article(
         rx.el.h3(
-            entry.question,
+            question,
             id=entry.id,
             class_name="mb-2 scroll-mt-4 text-lg font-semibold text-slate-900 target:bg-yellow-100",
         ),
@@ -66,7 +74,7 @@ def entry_item(entry: faq.Entry) -> rx.Component:
         rx.el.p(
             rx.el.a(
                 "Lien vers cette réponse",
-                rx.el.span(f" : {entry.question}", class_name="sr-only"),
+                rx.el.span(f"\u00a0: {question}", class_name="sr-only"),
                 href=f"#{entry.id}",
                 class_name=ui.LINK_CLASS + " text-sm",
             ),
