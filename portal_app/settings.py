@@ -60,6 +60,54 @@ CLAMD_PORT = int(os.environ.get("CLAMD_PORT") or 3310)
 BCRYPT_ROUNDS = max(12, int(os.environ.get("PORTAL_BCRYPT_ROUNDS", "12")))
 
 
+# Legal notices (/mentions-legales, /donnees-personnelles, /accessibilite): who publishes the portal,
+# who hosts it (an HDS-certified host) and whom to write to. The defaults are demo values, refused in
+# production. They are compiled into the public pages when the front end is built.
+DEMO_LEGAL_DEFAULTS = {
+    "PORTAL_PUBLISHER_NAME": "Espace Assistance Démo SAS",
+    "PORTAL_PUBLISHER_ADDRESS": "1 rue de l'Exemple, 75000 Paris",
+    "PORTAL_PUBLISHER_REGISTRATION": "RCS Paris 000 000 000 (société de démonstration)",
+    "PORTAL_PUBLICATION_DIRECTOR": "Camille Exemple, présidente (démonstration)",
+    "PORTAL_CONTACT_EMAIL": "contact@espace-assistance.example",
+    "PORTAL_DPO_EMAIL": "dpo@espace-assistance.example",
+    "PORTAL_HOST_NAME": "Hébergeur Démo Santé (certifié HDS)",
+    "PORTAL_HOST_ADDRESS": "2 avenue de l'Exemple, 69000 Lyon",
+}
+
+
+def _legal(name: str) -> str:
+    return os.environ.get(name, "").strip() or DEMO_LEGAL_DEFAULTS[name]
+
+
+PUBLISHER_NAME = _legal("PORTAL_PUBLISHER_NAME")
+PUBLISHER_ADDRESS = _legal("PORTAL_PUBLISHER_ADDRESS")
+PUBLISHER_REGISTRATION = _legal("PORTAL_PUBLISHER_REGISTRATION")
+PUBLICATION_DIRECTOR = _legal("PORTAL_PUBLICATION_DIRECTOR")
+CONTACT_EMAIL = _legal("PORTAL_CONTACT_EMAIL")
+DPO_EMAIL = _legal("PORTAL_DPO_EMAIL")
+HOST_NAME = _legal("PORTAL_HOST_NAME")
+HOST_ADDRESS = _legal("PORTAL_HOST_ADDRESS")
+
+
+def legal_settings() -> dict[str, str]:
+    """The legal-notice values by variable name, as they are now (tests change the module's names)."""
+    return {
+        "PORTAL_PUBLISHER_NAME": PUBLISHER_NAME,
+        "PORTAL_PUBLISHER_ADDRESS": PUBLISHER_ADDRESS,
+        "PORTAL_PUBLISHER_REGISTRATION": PUBLISHER_REGISTRATION,
+        "PORTAL_PUBLICATION_DIRECTOR": PUBLICATION_DIRECTOR,
+        "PORTAL_CONTACT_EMAIL": CONTACT_EMAIL,
+        "PORTAL_DPO_EMAIL": DPO_EMAIL,
+        "PORTAL_HOST_NAME": HOST_NAME,
+        "PORTAL_HOST_ADDRESS": HOST_ADDRESS,
+    }
+
+
+def demo_legal_settings() -> list[str]:
+    """The legal-notice variables still at their demo value (a production site must name itself)."""
+    return [name for name, value in legal_settings().items() if value == DEMO_LEGAL_DEFAULTS[name]]
+
+
 class ConfigurationError(RuntimeError):
     """Raised when the portal is started for production with unsafe settings."""
 
@@ -77,5 +125,8 @@ def check_production_settings() -> None:
         problems.append("SMTP_HOST must be set (the local outbox is for development only)")
     if not FILE_KEYS_SPEC or not FILE_KEY_ID:
         problems.append("PORTAL_FILE_KEYS and PORTAL_FILE_KEY_ID must be set (keys of the invoice files)")
+    demo_values = demo_legal_settings()
+    if demo_values:
+        problems.append(", ".join(demo_values) + " must be set (the legal notices still show demo values)")
     if problems:
         raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
