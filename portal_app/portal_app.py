@@ -36,6 +36,14 @@ from portal_app.ui.email_links import (
 from portal_app.ui.errors import backend_exception_handler
 from portal_app.ui.faq import faq_page
 from portal_app.ui.home import home_page
+from portal_app.ui.info_pages import (
+    accessibility_page,
+    browsers_page,
+    cookies_page,
+    legal_notice_page,
+    not_found_page,
+    old_browser_banner_script,
+)
 from portal_app.ui.login import LoginState, login_page
 from portal_app.ui.member import (
     AccountState,
@@ -45,6 +53,7 @@ from portal_app.ui.member import (
     member_home_page,
     password_page,
 )
+from portal_app.ui.privacy_page import privacy_page
 from portal_app.ui.registration import RegistrationState, registration_page
 from portal_app.ui.run_sheet import RunSheetState, run_sheet_page
 from portal_app.ui.second_factor import SecondFactorState, second_factor_page
@@ -62,6 +71,7 @@ app = rx.App(
     api_transformer=[download_routes, limit_uploads],
     head_components=[
         rx.el.meta(name="theme-color", content="#1e40af"),
+        old_browser_banner_script(),
     ],
 )
 app.register_lifespan_task(mail_retry_loop)
@@ -214,6 +224,48 @@ PAGES = [
         "Journal d'audit – Espace conseiller",
         "Journal des accès et des modifications.",
         AuditTrailState.load,
+    ),
+    (
+        "/donnees-personnelles",
+        privacy_page,
+        "Données personnelles – Espace Assistance",
+        "Données de santé, hébergement HDS, qui voit quoi, durées de conservation et vos droits.",
+        SessionState.refresh,
+    ),
+    (
+        "/cookies",
+        cookies_page,
+        "Cookies – Espace Assistance",
+        "Les seuls cookies du portail sont nécessaires à son fonctionnement ; comment les désactiver.",
+        SessionState.refresh,
+    ),
+    (
+        "/navigateurs",
+        browsers_page,
+        "Navigateurs pris en charge – Espace Assistance",
+        "Les navigateurs à utiliser : dernières versions de Chrome, Firefox, Safari et Edge.",
+        SessionState.refresh,
+    ),
+    (
+        "/mentions-legales",
+        legal_notice_page,
+        "Mentions légales – Espace Assistance",
+        "Éditeur, directeur de la publication, hébergeur certifié HDS et contact.",
+        SessionState.refresh,
+    ),
+    (
+        "/accessibilite",
+        accessibility_page,
+        "Déclaration d'accessibilité – Espace Assistance",
+        "Accessibilité du portail : partiellement conforme, ce qui a été vérifié, contact et recours.",
+        SessionState.refresh,
+    ),
+    (
+        "404",
+        not_found_page,
+        "Page introuvable – Espace Assistance",
+        "Cette page n'existe pas ou plus.",
+        SessionState.refresh,
     ),
 ]
 

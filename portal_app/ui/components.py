@@ -77,9 +77,27 @@ def header() -> rx.Component:
     )
 
 
+FOOTER_LINKS = (
+    ("Questions fréquentes", "/faq"),
+    ("Données personnelles", "/donnees-personnelles"),
+    ("Cookies", "/cookies"),
+    ("Navigateurs", "/navigateurs"),
+    ("Mentions légales", "/mentions-legales"),
+    ("Accessibilité : partiellement conforme", "/accessibilite"),
+)
+
+
 def footer() -> rx.Component:
     return rx.el.footer(
         rx.el.div(
+            rx.el.nav(
+                rx.el.ul(
+                    *[rx.el.li(link(text, href), class_name="py-1") for text, href in FOOTER_LINKS],
+                    class_name="flex flex-wrap gap-x-5 gap-y-1",
+                ),
+                aria_label="Informations",
+                class_name="mb-3",
+            ),
             rx.el.p("Espace Assistance — le portail de vos garanties d'assistance santé."),
             class_name="mx-auto max-w-3xl px-4 py-6 text-sm text-slate-700",
         ),
