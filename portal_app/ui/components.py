@@ -77,6 +77,7 @@ def header() -> rx.Component:
     )
 
 
+OLD_BROWSER_SLOT_ID = "navigateur-ancien-place"
 FOOTER_LINKS = (
     ("Questions fréquentes", "/faq"),
     ("Données personnelles", "/donnees-personnelles"),
@@ -113,6 +114,7 @@ def page(title: str, *children: rx.Component) -> rx.Component:
             href="#contenu",
             class_name="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:bg-white focus:p-2 print:hidden",
         ),
+        rx.html("", id=OLD_BROWSER_SLOT_ID),  # the old-browser banner (info_pages.OLD_BROWSER_SCRIPT) goes here
         header(),
         rx.el.main(
             rx.el.h1(title, class_name="mb-6 text-2xl font-bold text-slate-900 sm:text-3xl"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app import settings
-from portal_app.domain import faq
+from portal_app.domain import auth, faq
 from portal_app.ui import components as ui
 from portal_app.ui.session_state import SESSION_COOKIE
 
@@ -19,7 +19,7 @@ BROWSERS_PAGE = "/navigateurs"
 
 # The one cookie and the browser storage the portal uses: (name, where, purpose, lifetime).
 # tests/e2e/test_info_pages.py checks that the browser holds nothing else.
-SESSION_STORAGE_KEYS = ("token", "reflex_last_reloaded_on_error")
+SESSION_STORAGE_KEYS = ("token", "react-router-scroll-positions", "reflex_last_reloaded_on_error")
 LOCAL_STORAGE_KEYS = ("theme",)
 STORED_ITEMS = (
     (
@@ -29,12 +29,19 @@ STORED_ITEMS = (
         "sans aucune donnée personnelle ; il n'est jamais envoyé à un autre site (SameSite=Strict) et, "
         "en production, seulement par une connexion chiffrée (Secure).",
         "Cookie de session : effacé à la fermeture du navigateur. La connexion elle-même prend fin à la "
-        "déconnexion, après 30 minutes d'inactivité et au plus tard 12 heures après la connexion.",
+        f"déconnexion, après {int(auth.IDLE_TIMEOUT.total_seconds() // 60)} minutes d'inactivité et au plus "
+        f"tard {int(auth.ABSOLUTE_TIMEOUT.total_seconds() // 3600)} heures après la connexion.",
     ),
     (
         "token",
         "Stockage de session de l'onglet (sessionStorage)",
         "Identifiant technique de l'onglet, qui relie la page au serveur du portail. Il ne vous identifie pas.",
+        "Effacé à la fermeture de l'onglet.",
+    ),
+    (
+        "react-router-scroll-positions",
+        "Stockage de session de l'onglet (sessionStorage)",
+        "La position de défilement des pages déjà vues, pour vous y ramener quand vous revenez en arrière.",
         "Effacé à la fermeture de l'onglet.",
     ),
     (
@@ -57,19 +64,29 @@ CACHE_SENTENCE = (
 )
 
 # A feature test run before anything else: a browser too old to run the portal (ES2022 methods,
-# fetch, ES modules) gets a French banner pointing to /navigateurs. ES5 only, under 1 KB.
+# fetch, ES modules) gets a French banner pointing to /navigateurs. ES5 only, under 1 KB. The banner
+# goes into an empty slot every page has (components.page), and comes back if React, in a browser old
+# by this test but still able to run it, renders the page again (a MutationObserver watches).
 OLD_BROWSER_BANNER_ID = "navigateur-ancien"
+OLD_BROWSER_SLOT_ID = ui.OLD_BROWSER_SLOT_ID
+OLD_BROWSER_TEXT = "Votre navigateur est trop ancien pour utiliser Espace Assistance."
+OLD_BROWSER_LINK = "Voir les navigateurs pris en charge"
 OLD_BROWSER_SCRIPT = (
     "(function(){var ok=false;try{ok=!!([].at&&Object.hasOwn&&window.fetch&&"
     "'noModule' in HTMLScriptElement.prototype)}catch(e){}if(ok)return;"
-    "function show(){if(document.getElementById('" + OLD_BROWSER_BANNER_ID + "'))return;"
-    "var d=document.createElement('div');d.id='" + OLD_BROWSER_BANNER_ID + "';d.setAttribute('role','alert');"
-    "d.style.cssText='background:#1e3a8a;color:#fff;padding:12px 16px;font:16px/1.5 sans-serif';"
-    "d.innerHTML='Votre navigateur est trop ancien pour utiliser Espace Assistance. "
-    '<a href="' + BROWSERS_PAGE + '" style="color:#fff;text-decoration:underline">'
-    "Voir les navigateurs pris en charge</a>';"
-    "document.body.insertBefore(d,document.body.firstChild)}"
-    "if(document.body)show();else document.addEventListener('DOMContentLoaded',show)})();"
+    "function show(){var s=document.getElementById('" + OLD_BROWSER_SLOT_ID + "');"
+    "if(!s||document.getElementById('" + OLD_BROWSER_BANNER_ID + "'))return;"
+    "s.innerHTML='<div id=\"" + OLD_BROWSER_BANNER_ID + '" role="alert" '
+    'style="background:#1e3a8a;color:#fff;padding:12px 16px;font:16px/1.5 sans-serif">'
+    + OLD_BROWSER_TEXT
+    + ' <a href="'
+    + BROWSERS_PAGE
+    + '" style="color:#fff;text-decoration:underline">'
+    + OLD_BROWSER_LINK
+    + "</a></div>'}"
+    "if(window.MutationObserver)new MutationObserver(show).observe(document.documentElement,"
+    "{childList:true,subtree:true});"
+    "if(document.readyState!='loading')show();else document.addEventListener('DOMContentLoaded',show)})();"
 )
 
 
