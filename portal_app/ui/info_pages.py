@@ -132,7 +132,7 @@ def table(caption: str, headers: tuple[str, ...], rows: list[tuple]) -> rx.Compo
     """A real table on a desktop; on a phone each row stacks (no horizontal scrolling at 360 px)."""
     cell = "block border-slate-200 px-0 py-1 align-top sm:table-cell sm:border-b sm:px-3 sm:py-2"
     return rx.el.table(
-        rx.el.caption(caption, class_name="mb-2 text-left font-semibold text-slate-900"),
+        rx.el.caption(caption, class_name="mb-2 block text-left font-semibold text-slate-900 sm:table-caption"),
         rx.el.thead(
             rx.el.tr(*[rx.el.th(h, scope="col", class_name="px-3 py-2 text-left") for h in headers]),
             class_name="sr-only sm:not-sr-only sm:table-header-group bg-slate-100",
