@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from portal_app.domain import addresses, claims_backoffice, trips
 
 from .advisers_support import Adviser
-from .claims_support import entitlement_of, open_file, relogin, submit
+from .claims_support import entitlement_of, open_file, relogin, relogin_adviser, submit
 from .support import CLAIRE, Member
 from .trips_support import add_home, add_school, beneficiary_id, open_transport, paris, request
 
@@ -22,6 +22,7 @@ class Everything:
     past_trip_day: str
     future_trip_day: str
     claim: str
+    adviser: Adviser
 
 
 def build_everything(frozen_clock, adviser: Adviser, claire: Member) -> Everything:
@@ -39,4 +40,6 @@ def build_everything(frozen_clock, adviser: Adviser, claire: Member) -> Everythi
         adviser.token, reference, "in_progress", "submitted", message="Nous étudions votre facture."
     )
     frozen_clock.set(paris(2026, 3, 13, 10, 0))
-    return Everything(relogin(claire), home, school, old_home, "2026-03-12", "2026-03-16", reference)
+    return Everything(
+        relogin(claire), home, school, old_home, "2026-03-12", "2026-03-16", reference, relogin_adviser(adviser)
+    )
