@@ -230,3 +230,19 @@ def test_the_holder_can_register_again_with_the_same_contract_and_address(claire
     assert user.account_id != old_id and user.contract_id is not None
     with session_scope() as session:
         assert session.exec(select(Claim).where(Claim.account_id == user.account_id)).all() == []
+
+
+def test_the_platform_can_still_handle_a_kept_trip_without_mailing_the_closed_account(frozen_clock, adviser, claire):
+    from portal_app.domain import run_sheet
+
+    from portal_app.domain import claims_backoffice
+
+    everything = build_everything(frozen_clock, adviser, claire)
+    claims_backoffice.decide(everything.adviser.token, everything.claim, "refused", "in_progress", reason="illisible")
+    account_id = account_id_of(everything.member)
+    close_for_session(everything.member.token, PASSWORD, True)
+    [past] = all_rows(Trip, Trip.account_id == account_id, Trip.status == "planned")
+    mails = count(OutgoingMail)
+    run_sheet.set_status(everything.adviser.token, past.id, "confirmed")
+    run_sheet.set_status(everything.adviser.token, past.id, "done")
+    assert count(OutgoingMail) == mails
