@@ -24,6 +24,7 @@ from portal_app.ui.claims_backoffice import (
     adviser_claim_page,
     claim_queue_page,
 )
+from portal_app.ui.data_rights import account_closed_page
 from portal_app.ui.downloads import routes as download_routes
 from portal_app.ui.email_links import (
     EmailConfirmationState,
@@ -265,6 +266,13 @@ PAGES = [
         not_found_page,
         "Page introuvable – Espace Assistance",
         "Cette page n'existe pas ou plus.",
+        SessionState.refresh,
+    ),
+    (
+        "/compte-cloture",
+        account_closed_page,
+        "Compte clôturé – Espace Assistance",
+        "Votre compte Espace Assistance est clôturé.",
         SessionState.refresh,
     ),
 ]

@@ -74,6 +74,8 @@ class Account(TimestampedTable, table=True):
     locked_at: datetime | None = _optional_timestamp()
     last_login_at: datetime | None = _optional_timestamp()
     password_changed_at: datetime | None = _optional_timestamp()
+    # Set when the member closed the account: e-mail and phone are then anonymised, the contract released.
+    closed_at: datetime | None = _optional_timestamp()
 
 
 class EmailToken(TimestampedTable, table=True):

@@ -62,6 +62,8 @@ ACTIONS = {
     "claim_viewed": "Consultation d'une demande de remboursement",
     "claim_file_downloaded": "Justificatif téléchargé",
     "claim_decided": "Décision sur une demande de remboursement",
+    "personal_data_exported": "Données personnelles téléchargées",
+    "account_closed": "Compte clôturé",
 }
 
 

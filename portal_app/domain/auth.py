@@ -147,7 +147,7 @@ def login(email: str, password: str) -> LoginResult:
         raise LoginRefused("invalid", LOGIN_FAILED_MESSAGE) from None
     with session_scope() as session:
         account = session.exec(select(Account).where(Account.email == address)).first()
-        if account is None:
+        if account is None or account.closed_at is not None:  # a closed account is an unknown one
             spend_verification_time(password)
             audit.record(session, "login_failure", None, detail="adresse inconnue")
             session.commit()
@@ -206,7 +206,7 @@ def current_user(session: Session, session_token: str, touch: bool = True) -> Cu
     if login_session is None:
         raise NotAllowed()
     account = session.get(Account, login_session.account_id)
-    if account is None or account.locked_at is not None:
+    if account is None or account.locked_at is not None or account.closed_at is not None:
         raise NotAllowed()
     now = clock.now()
     if touch and as_utc(login_session.last_seen_at) + TOUCH_INTERVAL <= now:

@@ -93,3 +93,17 @@ def claim_status_changed(first_name: str, reference: str, status_label: str, mes
         f"Votre demande de remboursement {reference} est désormais : {status_label}.{detail}\n\n"
         f"Suivre votre demande : {settings.PUBLIC_URL}/mon-espace/remboursements" + SIGNATURE,
     )
+
+
+def account_closed(first_name: str) -> tuple[str, str]:
+    return (
+        "Votre compte a été clôturé – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        "Comme vous l'avez demandé, votre compte Espace Assistance est clôturé. Votre adresse e-mail, votre "
+        "téléphone, vos adresses et vos trajets à venir ont été effacés ou anonymisés, et vous ne pouvez plus "
+        "vous connecter avec ce compte.\n\n"
+        "Les demandes de remboursement, leurs justificatifs et le journal des accès sont conservés pendant la durée "
+        "imposée par la loi, puis supprimés.\n\n"
+        "Vous pourrez créer un nouveau compte à tout moment avec le numéro adhérent de votre carte de tiers payant. "
+        f"Si vous n'êtes pas à l'origine de cette clôture, contactez votre conseiller." + SIGNATURE,
+    )

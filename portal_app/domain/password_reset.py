@@ -28,7 +28,7 @@ def request_password_reset(email: str) -> str:
     address = normalize_email(email)  # a malformed address is a typing error, said next to the field
     with session_scope() as session:
         account = session.exec(select(Account).where(Account.email == address)).first()
-        if account is not None:
+        if account is not None and account.closed_at is None:
             contract = session.get(Contract, account.contract_id) if account.contract_id else None
             secret = tokens.issue_token(session, account.id, tokens.RESET_PASSWORD)
             subject, body = mail_texts.reset_password(contract.holder_first_name if contract else "", secret)

@@ -124,7 +124,7 @@ def set_status(session_token: str, trip_id: int, status: str) -> str:
             contract_id=assistance_file.contract_id,
             detail=status,
         )
-        if status in ("confirmed", "cancelled"):
+        if status in ("confirmed", "cancelled") and member.closed_at is None:  # a closed account gets no mail
             contract = session.get(Contract, assistance_file.contract_id)
             child = session.get(Beneficiary, trip.beneficiary_id)
             subject, body = mail_texts.trip_status_changed(

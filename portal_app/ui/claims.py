@@ -630,6 +630,7 @@ def file_item(f: dict) -> rx.Component:
         rx.el.a(
             f["filename"],
             href="/telechargement/justificatif/" + f["file_id"].to(str),
+            reload_document=True,  # a server route: a React Router link would look for a page of the app
             class_name=ui.LINK_CLASS + " break-all",
         ),
         " (",

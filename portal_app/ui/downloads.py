@@ -1,4 +1,5 @@
-"""HTTP routes beside Reflex's websocket: invoice downloads, only for their owner or an adviser.
+"""HTTP routes beside Reflex's websocket: invoice downloads, only for their owner or an adviser; the
+member's own data (« Télécharger mes données »).
 
 The session cookie (SameSite=Strict) comes with the request; the domain decides. Anyone else gets a
 plain 404, the same as for a file that does not exist.
@@ -7,16 +8,18 @@ plain 404, the same as for a file that does not exist.
 from __future__ import annotations
 
 import asyncio
+import json
 from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from portal_app.domain import audit
 from portal_app.domain.claims_backoffice import open_claim_file
-from portal_app.domain.errors import NotFound
+from portal_app.domain.errors import NotAllowed, NotFound
+from portal_app.domain.personal_data import export_for_session, file_name
 from portal_app.ui.session_state import SESSION_COOKIE
 
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
@@ -39,4 +42,28 @@ async def claim_file(request: Request) -> Response:
     )
 
 
-routes = Starlette(routes=[Route("/telechargement/justificatif/{file_id:int}", claim_file, methods=["GET"])])
+async def personal_data(request: Request) -> Response:
+    """The logged-in member's data as a JSON file; without a live member session, off to the login page."""
+    audit.set_origin(request.client.host if request.client else "", request.headers.get("user-agent", ""))
+    token = request.cookies.get(SESSION_COOKIE, "")
+    try:
+        data = await asyncio.to_thread(export_for_session, token)
+    except NotAllowed:
+        return RedirectResponse(
+            "/connexion?next=/mon-espace/compte", status_code=303, headers={"Cache-Control": "no-store"}
+        )
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    disposition = f'attachment; filename="{file_name()}"'
+    return Response(
+        body,
+        media_type="application/json; charset=utf-8",
+        headers={**PRIVATE_HEADERS, "Content-Disposition": disposition},
+    )
+
+
+routes = Starlette(
+    routes=[
+        Route("/telechargement/justificatif/{file_id:int}", claim_file, methods=["GET"]),
+        Route("/telechargement/mes-donnees", personal_data, methods=["GET"]),
+    ]
+)

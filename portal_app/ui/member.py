@@ -17,6 +17,7 @@ from portal_app.domain.passwords import ADVICE_TEXT, RULE_TEXT
 from portal_app.domain.phone import PHONE_RULE
 from portal_app.ui import components as ui
 from portal_app.ui.background import kick_mail_delivery
+from portal_app.ui.data_rights import CloseAccountState, data_rights_section
 from portal_app.ui.forms import focus_first_error, text
 from portal_app.ui.request_origin import remember_origin
 from portal_app.ui.session_state import SessionState, login_redirect
@@ -171,6 +172,8 @@ class AccountState(rx.State):
     async def load(self):
         remember_origin(self)
         self.loaded, self.editing, self.errors, self.message = False, False, {}, ""
+        closing = await self.get_state(CloseAccountState)
+        closing.errors, closing.busy = {}, False
         return await self._reload()
 
     @rx.event
@@ -247,6 +250,7 @@ def account_view() -> rx.Component:
             rx.el.h2("Bénéficiaires de mon contrat", class_name="mb-3 text-xl font-semibold"),
             rx.el.ul(rx.foreach(AccountState.beneficiaries, beneficiary_item)),
         ),
+        data_rights_section(),
     )
 
 

@@ -1,0 +1,144 @@
+"""The member's rights on their data, on « Mon compte »: download everything (JSON), close the account.
+
+The download is a plain HTTP route (/telechargement/mes-donnees, see downloads.py) that checks the session
+cookie on the server. Closing asks the domain (account_closing) with the session token; on success the
+browser forgets the session and shows /compte-cloture.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal_app.domain import account_closing
+from portal_app.domain.errors import NotAllowed, ValidationError
+from portal_app.ui import components as ui
+from portal_app.ui.background import kick_mail_delivery
+from portal_app.ui.forms import checked, focus_first_error, text
+from portal_app.ui.request_origin import remember_origin
+from portal_app.ui.session_state import SessionState, login_redirect
+
+DOWNLOAD_PATH = "/telechargement/mes-donnees"
+CLOSED_PATH = "/compte-cloture"
+
+DOWNLOAD_TEXT = (
+    "Téléchargez toutes les données que l'Espace Assistance conserve sur vous (compte, contrat, bénéficiaires, "
+    "adresses, trajets, dossiers d'assistance, demandes de remboursement, e-mails envoyés, journal des accès) "
+    "dans un fichier JSON. Le contenu de vos justificatifs n'y figure pas : téléchargez-les depuis chaque demande."
+)
+CLOSE_TEXT = (
+    "La clôture est définitive : votre adresse e-mail, votre téléphone et vos adresses sont effacés ou anonymisés, "
+    "vos trajets à venir annulés, et vous ne pourrez plus vous connecter. Vos demandes de remboursement, leurs "
+    "justificatifs et le journal des accès sont conservés pendant la durée imposée par la loi. Un e-mail vous "
+    "confirmera la clôture. Vous pourrez créer un nouveau compte plus tard avec votre numéro adhérent."
+)
+CONFIRM_LABEL = "Je confirme vouloir clôturer définitivement mon compte."
+
+
+class CloseAccountState(rx.State):
+    errors: dict[str, str] = {}
+    busy: bool = False
+
+    @rx.event
+    def reset_form(self):
+        self.errors, self.busy = {}, False
+
+    @rx.event
+    async def close(self, form_data: dict):
+        remember_origin(self)
+        session = await self.get_state(SessionState)
+        self.errors = {}
+        self.busy = True
+        yield
+        try:
+            await asyncio.to_thread(
+                account_closing.close_for_session,
+                session.session_token,
+                text(form_data, "close_password", 1000),
+                checked(form_data, "close_confirmation"),
+            )
+        except NotAllowed:
+            session._forget()
+            yield login_redirect("/mon-espace/compte")
+            return
+        except ValidationError as error:
+            self.errors = error.errors
+            yield focus_first_error(error, ["close_account", "close_password", "close_confirmation"])
+            return
+        finally:
+            self.busy = False
+        kick_mail_delivery()
+        session._forget()
+        yield rx.redirect(CLOSED_PATH, replace=True)
+
+
+def data_rights_section() -> rx.Component:
+    refusal = CloseAccountState.errors.get("close_account", "")
+    return rx.el.section(
+        rx.el.h2("Mes données personnelles", class_name="mb-3 text-xl font-semibold"),
+        rx.el.p(
+            "Vos droits et la durée de conservation de chaque donnée sont expliqués sur la page ",
+            ui.link("Données personnelles", "/donnees-personnelles"),
+            ".",
+            class_name="mb-4",
+        ),
+        rx.el.h3("Télécharger mes données", class_name="mb-2 text-lg font-semibold"),
+        rx.el.p(DOWNLOAD_TEXT, id="telecharger-aide", class_name="mb-3 text-slate-800"),
+        rx.el.a(
+            "Télécharger mes données",
+            href=DOWNLOAD_PATH,
+            reload_document=True,  # a server route, not a page of the app: no client-side navigation
+            aria_describedby="telecharger-aide",
+            class_name=ui.SECONDARY_BUTTON_CLASS + " mb-8",
+        ),
+        rx.el.h3("Clôturer mon compte", id="cloture-titre", class_name="mb-2 mt-6 text-lg font-semibold"),
+        rx.el.p(CLOSE_TEXT, class_name="mb-4 text-slate-800"),
+        rx.el.form(
+            rx.el.div(
+                rx.cond(refusal != "", refusal, ""),
+                id="close_account",
+                role="alert",
+                tab_index=-1,
+                class_name=rx.cond(
+                    refusal != "", "mb-5 rounded-md border-l-4 border-red-700 bg-red-50 p-4 text-red-900", "hidden"
+                ),
+            ),
+            ui.field(
+                "Mot de passe actuel",
+                "close_password",
+                CloseAccountState.errors,
+                input_type="password",
+                autocomplete="current-password",
+            ),
+            ui.checkbox(CONFIRM_LABEL, "close_confirmation", CloseAccountState.errors),
+            ui.submit_button("Clôturer mon compte", CloseAccountState.busy),
+            id="cloture-form",
+            aria_labelledby="cloture-titre",
+            on_submit=CloseAccountState.close,
+            no_validate=True,
+            class_name="max-w-md",
+        ),
+        class_name="mt-8 border-t border-slate-200 pt-6",
+    )
+
+
+def account_closed_page() -> rx.Component:
+    return ui.page(
+        "Votre compte est clôturé",
+        rx.el.p(
+            "Votre compte est clôturé : vos données personnelles ont été effacées ou anonymisées, et ce qui doit être "
+            "conservé pour des raisons légales (demandes de remboursement, justificatifs, journal des accès) le sera "
+            "pendant la durée imposée par la loi. Un e-mail de confirmation vous a été envoyé.",
+            class_name="mb-4",
+        ),
+        rx.el.p(
+            "Vous pouvez créer un nouveau compte à tout moment avec le numéro adhérent de votre carte de tiers payant.",
+            class_name="mb-6",
+        ),
+        rx.el.div(
+            rx.el.a("Retour à l'accueil", href="/", class_name=ui.PRIMARY_BUTTON_CLASS),
+            rx.el.a("Créer un compte", href="/inscription", class_name=ui.SECONDARY_BUTTON_CLASS),
+            class_name="flex flex-col gap-3 sm:flex-row",
+        ),
+    )
