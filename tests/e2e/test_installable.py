@@ -12,6 +12,7 @@ import re
 import struct
 import time
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,21 @@ def fetch(portal: str, path: str) -> tuple[bytes, dict[str, str]]:
     with urllib.request.urlopen(portal + path, timeout=20) as response:  # noqa: S310 (local test server)
         assert response.status == 200, f"{path}: {response.status}"
         return response.read(), {k.lower(): v for k, v in response.headers.items()}
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def head_tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(html.split("</head>")[0])
+    return parser.tags
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -135,12 +151,13 @@ def test_manifest_is_valid_and_its_icons_are_real_pngs_of_their_sizes(portal):
     assert any(purpose == "maskable" for _, purpose in seen), "no maskable icon"
 
     # Every page links the manifest, the icons and the service worker's registration.
-    html = fetch(portal, "/connexion/")[0].decode()
-    assert re.search(r'<link[^>]*rel="manifest"[^>]*href="/manifest.webmanifest"', html)
-    assert re.search(r'<link[^>]*rel="apple-touch-icon"[^>]*href="/apple-touch-icon.png"', html)
-    assert re.search(r'<script[^>]*src="/register-sw.js"', html)
-    touch_icon = re.search(r'rel="apple-touch-icon"[^>]*href="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-    assert png_size(fetch(portal, touch_icon)[0]) == (180, 180)
+    for path in ("/", "/connexion/", "/faq/"):
+        tags = head_tags(fetch(portal, path)[0].decode())
+        links = {a.get("rel"): a.get("href") for name, a in tags if name == "link"}
+        assert links.get("manifest") == "/manifest.webmanifest", path
+        assert links.get("apple-touch-icon") == "/apple-touch-icon.png", path
+        assert any(name == "script" and a.get("src") == "/register-sw.js" for name, a in tags), path
+    assert png_size(fetch(portal, "/apple-touch-icon.png")[0]) == (180, 180)
 
     # The worker is served at the root (so its scope can be the whole site), as JavaScript.
     sw, sw_headers = fetch(portal, "/sw.js")
