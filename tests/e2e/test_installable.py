@@ -100,9 +100,21 @@ def app_context(playwright, portal, tmp_path):
 
 def wait_controlled(page: Page) -> None:
     """Wait until the service worker is active and controls the page (reload once if needed)."""
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.ready.then(() => true)")
+    poll(
+        page,
+        "async () => { const r = await Promise.race([navigator.serviceWorker.ready,"
+        " new Promise((done) => setTimeout(() => done(null), 1000))]); return !!(r && r.active); }",
+    )
     if not page.evaluate("() => !!navigator.serviceWorker.controller"):
         page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=10_000)
+
+
+def poll(page: Page, script: str, timeout: float = 20) -> None:
+    """Wait until the (async) script returns true. page.wait_for_function takes a promise as true."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"still false after {timeout}s: {script}"
+        page.wait_for_timeout(200)
 
 
 def cached_urls(page: Page) -> dict[str, list[str]]:
@@ -236,13 +248,36 @@ def test_nothing_personal_is_cached_and_logout_clears_what_the_page_kept(app_con
         }"""
     )
     click_log_out(page)
-    page.wait_for_function("async () => (await caches.keys()).every((name) => name.startsWith('ea-static-'))")
+    poll(page, "async () => (await caches.keys()).every((name) => name.startsWith('ea-static-'))")
     assert page.evaluate("() => localStorage.length") == 0
     assert page.evaluate("() => sessionStorage.getItem('ea-test')") is None
     assert page.evaluate("() => Object.keys(sessionStorage).filter((k) => k !== 'token')") == []
     after = cached_urls(page)
     assert all(name.startswith("ea-static-") for name in after), after
     assert not [path_of(u) for urls in after.values() for u in urls if PRIVATE_PATHS.search(path_of(u))]
+
+
+def test_a_new_worker_deletes_the_caches_of_the_old_one(app_context):
+    context, page = app_context("desktop")
+    goto(page, "/")
+    wait_controlled(page)
+    current = page.evaluate("async () => (await caches.keys()).filter((n) => n.startsWith('ea-static-'))")
+    assert len(current) == 1, current
+    page.evaluate(
+        """async () => {
+            const old = await caches.open('ea-static-v0');
+            await old.put('/assets/ancien-0000.js', new Response('ancien'));
+            await (await caches.open('autre-cache')).put('/faq', new Response('ancien'));
+        }"""
+    )
+    # A changed script URL makes Chromium install and activate the worker again, as after a deploy.
+    page.evaluate("async () => { await navigator.serviceWorker.register('/sw.js?essai=1', {scope: '/'}); }")
+    poll(
+        page,
+        "async () => { const n = await caches.keys(); return !n.includes('ea-static-v0') && !n.includes('autre-cache'); }",
+    )
+    assert page.evaluate("async () => await caches.keys()") == current
+    assert page.evaluate(f"async () => !!(await (await caches.open('{current[0]}')).match('/hors-ligne.html'))")
 
 
 def test_offline_page_is_a_standalone_file():
