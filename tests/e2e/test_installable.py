@@ -20,6 +20,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from .axe import assert_no_axe_violations
 from .support import CLAIRE_EMAIL, CLAIRE_PASSWORD, click_log_out, goto, login, track_hydration
+from .test_claims import INVOICE_PDF, file_claim, open_claim, open_claims_page
 
 pytestmark = pytest.mark.e2e
 
@@ -222,9 +223,18 @@ def test_nothing_personal_is_cached_and_logout_clears_what_the_page_kept(app_con
     wait_controlled(page)
     login(page, CLAIRE_EMAIL, CLAIRE_PASSWORD)
     expect(page.locator("main")).to_contain_text("Bonjour Claire Martin")
-    for path in ("/mon-espace/compte", "/mon-espace/adresses", "/mon-espace/trajets", "/mon-espace/remboursements"):
+    for path in ("/mon-espace/compte", "/mon-espace/adresses", "/mon-espace/trajets"):
         goto(page, path)
-    # A full load of a member page, and a download request (refused or not, it must not be kept).
+    # An invoice sent, then downloaded by a document navigation to its link (the worker lets it
+    # through: the file arrives, nothing of it is kept).
+    open_claims_page(page)
+    open_claim(page, file_claim(page, provider="Hors Ligne Services", amount="10,00"))
+    href = page.locator("#justificatifs-envoyes a").first.get_attribute("href")
+    assert href and href.startswith("/telechargement/"), href
+    with page.expect_download() as download:
+        page.evaluate("(href) => window.location.assign(href)", href)
+    assert Path(download.value.path()).read_bytes() == INVOICE_PDF
+    # A full load of a member page, and a download asked by script (refused or not, never kept).
     goto(page, "/mon-espace")
     page.evaluate("() => fetch('/telechargement/justificatif/1').then((r) => r.status)")
     page.wait_for_timeout(1_000)  # let the worker finish writing its cache
