@@ -630,6 +630,7 @@ def file_item(f: dict) -> rx.Component:
         rx.el.a(
             f["filename"],
             href="/telechargement/justificatif/" + f["file_id"].to(str),
+            reload_document=True,  # rx.el.a is React Router's Link: without this, a client-side 404
             class_name=ui.LINK_CLASS + " break-all",
         ),
         " (",
