@@ -73,6 +73,11 @@ app = rx.App(
     head_components=[
         rx.el.meta(name="theme-color", content="#1e40af"),
         old_browser_banner_script(),
+        # Installable app (assets/manifest.webmanifest, assets/sw.js registered by assets/register-sw.js).
+        rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+        rx.el.link(rel="icon", type="image/png", sizes="192x192", href="/icons/icon-192.png"),
+        rx.el.link(rel="apple-touch-icon", sizes="180x180", href="/apple-touch-icon.png"),
+        rx.el.script(src="/register-sw.js", defer=True),
     ],
 )
 app.register_lifespan_task(mail_retry_loop)

@@ -17,6 +17,13 @@ from portal_app.domain.errors import NotAllowed
 from portal_app.ui.request_origin import remember_origin
 
 SESSION_COOKIE = "ea_session"
+# Run in the browser at logout: what the page kept goes (Cache Storage other than the service worker's
+# static build files, see assets/sw.js). Reflex keeps its tab token in memory until the next load.
+CLEAR_CLIENT_STORAGE = (
+    "(() => { try { sessionStorage.clear(); localStorage.clear(); } catch (e) {}"
+    " if (window.caches) { caches.keys().then((names) => Promise.all(names"
+    ".filter((name) => !name.startsWith('ea-static-')).map((name) => caches.delete(name)))).catch(() => {}); } })()"
+)
 
 
 def safe_next(target: str | None, default: str = "/mon-espace") -> str:
@@ -93,4 +100,4 @@ class SessionState(rx.State):
         self._forget()
         # The cookie empties with session_token; rx.remove_cookie would reload the page's state
         # and lose this redirect (the page's on_load would send to /connexion?next=… instead).
-        return rx.redirect("/connexion?deconnecte=1", replace=True)
+        return [rx.call_script(CLEAR_CLIENT_STORAGE), rx.redirect("/connexion?deconnecte=1", replace=True)]
