@@ -562,7 +562,7 @@ def contract_import_page() -> rx.Component:
                     ". Un fichier contenant une seule ligne en erreur n'importe rien.",
                     class_name="mb-4 break-words",
                 ),
-                ui.label_file_input(
+                ui.hide_file_input(
                     rx.upload.root(
                         rx.el.button(
                             "Choisir le fichier",
@@ -577,7 +577,6 @@ def contract_import_page() -> rx.Component:
                         no_keyboard=True,  # the button is the one tab stop (the zone itself shows no focus)
                         class_name="mb-3",
                     ),
-                    "Choisir le fichier",
                 ),
                 rx.el.p(rx.foreach(rx.selected_files("contrats"), lambda f: rx.el.span(f)), class_name="mb-3"),
                 rx.el.button(

@@ -178,7 +178,7 @@ def upload_root_adding(*children: rx.Component, **props) -> rx.Component:
     original = reflex_upload.upload_file
     reflex_upload.upload_file = add_to_selection
     try:
-        return ui.label_file_input(rx.upload.root(*children, **props), "Ajouter des fichiers")
+        return ui.hide_file_input(rx.upload.root(*children, **props))
     finally:
         reflex_upload.upload_file = original
 

@@ -12,6 +12,8 @@ from portal_app.ui.session_state import SessionState
 INPUT_CLASS = (
     "block w-full rounded-md border border-slate-500 bg-white px-3 py-3 text-base text-slate-900 "
     "focus:outline-none focus:ring-4 focus:ring-blue-300 focus:border-blue-800 "
+    # A date's calendar button is focused inside the input (the input itself is then not :focus): ring it too.
+    "focus-within:ring-4 focus-within:ring-blue-300 focus-within:border-blue-800 "
     "aria-[invalid=true]:border-red-700"
 )
 PRIMARY_BUTTON_CLASS = (
@@ -269,16 +271,17 @@ def scroll_region(child: rx.Component, label: str | rx.Var, **props) -> rx.Compo
     )
 
 
-def label_file_input(upload: rx.Component, label: str) -> rx.Component:
-    """Name the file input react-dropzone draws (visually hidden, out of the tab order) inside rx.upload.root.
+def hide_file_input(upload: rx.Component) -> rx.Component:
+    """Keep the file input react-dropzone draws inside rx.upload.root out of the accessibility tree.
 
-    The keyboard reaches the upload through its visible button; the input itself must still be labelled for
-    assistive technologies that list form controls.
+    It is visually hidden and out of the tab order: the upload's visible button is the one control, reached
+    with Tab and opening the file chooser with Enter or Space. Left exposed, the input is an unlabelled
+    form field (axe « label ») or, once labelled, a second « button » of the same name for screen readers.
     """
 
     def visit(component: rx.Component) -> bool:
         if getattr(component, "tag", "") == "input" and str(getattr(component, "type", "")).strip("\"'") == "file":
-            component.custom_attrs = {**component.custom_attrs, "aria-label": label}
+            component.custom_attrs = {**component.custom_attrs, "aria-hidden": "true"}
             return True
         return any(visit(c) for c in getattr(component, "children", []))
 
