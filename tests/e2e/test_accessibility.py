@@ -28,8 +28,10 @@ from .support import (
     enrol_second_factor,
     fill_contract_step,
     goto,
+    link_from,
     login,
     mark,
+    open_link,
     submit_login,
     today_in_paris,
     url_re,
@@ -65,6 +67,35 @@ def fits(page: Page, what: str) -> None:
     width = page.viewport_size["width"]
     scroll = page.evaluate("() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
     assert scroll <= width, f"{what}: the page is {scroll}px wide on a {width}px screen"
+
+
+# An element reached with Tab shows the focus: an outline or a ring (box-shadow) on it.
+NEXT_TAB_STOP = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const shown = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+        || (!!style.boxShadow && style.boxShadow !== 'none');
+    const name = (el.getAttribute('aria-label') || el.innerText || el.id || '').trim().slice(0, 40);
+    return {key: el.outerHTML.slice(0, 200), shown, what: `${el.tagName.toLowerCase()} «${name}»`};
+}"""
+MAX_TAB_STOPS = 250
+
+
+def every_tab_stop_shows_the_focus(page: Page, what: str) -> None:
+    """Tab through the whole page, from the top: each element reached shows that it has the focus."""
+    page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
+    seen: set[str] = set()
+    for _ in range(MAX_TAB_STOPS):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(NEXT_TAB_STOP)
+        if stop is None or stop["key"] in seen:
+            break
+        seen.add(stop["key"])
+        if not stop["shown"]:
+            FINDINGS.append(f"{what}: the focus is not visible on {stop['what']}")
+    if len(seen) < 3:  # at least the skip link, the header's links and something of the page
+        FINDINGS.append(f"{what}: Tab reached only {len(seen)} element(s)")
 
 
 def check(page: Page, what: str) -> None:
@@ -163,8 +194,12 @@ def adviser_made(portal_server) -> AdviserKeys:
 
 
 @pytest.mark.parametrize("kind", ["phone", "desktop"])
-def test_public_pages_have_no_axe_violation_and_fit_the_screen(new_page, kind, iris_contract):
+def test_public_pages_have_no_axe_violation_and_fit_the_screen(new_page, kind, iris_contract, wait_for_mail):
     page = new_page(kind)
+
+    for path in ["/", "/faq", "/inscription", "/connexion", "/mot-de-passe-oublie"]:
+        goto(page, path)
+        every_tab_stop_shows_the_focus(page, f"{path} ({kind})")
 
     goto(page, "/")
     check(page, "/")
@@ -209,6 +244,18 @@ def test_public_pages_have_no_axe_violation_and_fit_the_screen(new_page, kind, i
     page.get_by_role("button", name="Recevoir le lien").click()
     expect(page.get_by_role("status")).to_be_visible()
     check(page, "/mot-de-passe-oublie sent")
+
+    if kind == "desktop":  # a real link (Claire's), its form sent empty and with two different passwords
+        page.get_by_label("Adresse e-mail").fill(CLAIRE_EMAIL)
+        page.get_by_role("button", name="Recevoir le lien").click()
+        link = link_from(wait_for_mail(CLAIRE_EMAIL, "Renouvellement de votre mot de passe"))
+        open_link(page, link, "/nouveau-mot-de-passe")
+        expect(page.get_by_label("Confirmation du mot de passe")).to_be_visible()
+        check(page, "/nouveau-mot-de-passe")
+        submit_with_errors(page, "Enregistrer le nouveau mot de passe", "/nouveau-mot-de-passe sent empty")
+        page.get_by_label("Mot de passe", exact=True).fill("Horizon-Tulipe-74-Bis")
+        page.get_by_label("Confirmation du mot de passe").fill("Autre-Chose-Encore-12")
+        submit_with_errors(page, "Enregistrer le nouveau mot de passe", "/nouveau-mot-de-passe two passwords")
 
     goto(page, "/nouveau-mot-de-passe?token=lien-inconnu", "/nouveau-mot-de-passe")
     check(page, "/nouveau-mot-de-passe with an unknown link")
@@ -322,6 +369,14 @@ def test_member_pages_have_no_axe_violation_and_fit_a_phone(new_page, portal_ser
     page.get_by_label("Du", exact=True).fill("")
     page.get_by_label("Au", exact=True).fill("")
     submit_with_errors(page, "Voir les dates", "/mon-espace/trajets sent without dates")
+    monday = today_in_paris() + timedelta(days=7 - today_in_paris().weekday())
+    page.get_by_label("Heure de prise en charge à l'aller").fill("08:00")
+    page.get_by_label("Heure de prise en charge au retour").fill("16:30")
+    page.get_by_label("Du", exact=True).fill((monday + timedelta(days=7)).isoformat())
+    page.get_by_label("Au", exact=True).fill((monday + timedelta(days=11)).isoformat())
+    page.get_by_role("button", name="Voir les dates").click()
+    expect(page.get_by_role("region", name="Dates à réserver")).to_be_visible()
+    check(page, "/mon-espace/trajets dates to book")
 
     # Claims: the form sent empty, then a claim filed, then its own page.
     goto(page, "/mon-espace/remboursements")
@@ -341,6 +396,7 @@ def test_member_pages_have_no_axe_violation_and_fit_a_phone(new_page, portal_ser
     for path in [*MEMBER_PAGES[1:], f"/mon-espace/remboursements/demande?ref={reference}"]:
         goto(desktop, path, path.split("?")[0])
         check(desktop, path)
+        every_tab_stop_shows_the_focus(desktop, path)
 
     # Claire's addresses go away again (other tests expect her without).
     goto(page, "/mon-espace/adresses")
@@ -464,4 +520,5 @@ def test_adviser_pages_have_no_axe_violation_and_fit_the_screen(new_page, portal
     for path in [*ADVISER_PAGES, f"/conseiller/contrat?id={contract}"]:
         goto(desktop, path, path.split("?")[0])
         check(desktop, path)
+        every_tab_stop_shows_the_focus(desktop, path)
     no_findings()
