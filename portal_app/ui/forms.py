@@ -46,3 +46,12 @@ def focus_first_shown_error() -> rx.event.EventSpec:
     """After an error, focus goes to the first field in error as the page shows it (forms whose handler does
     not know the order of its fields: the open-file form, whose services come from the database)."""
     return rx.call_script(_FOCUS_FIRST_SHOWN_ERROR)
+
+
+def focus_when_shown(element_id: str) -> rx.event.EventSpec:
+    """Focus an element the new state is about to draw (a notice): tried for a moment until it exists."""
+    target = json.dumps(element_id)
+    return rx.call_script(
+        "(() => { let tries = 0; const attempt = () => { const el = document.getElementById("
+        f"{target}); if (el) el.focus(); else if (++tries < 20) setTimeout(attempt, 50); }}; attempt(); }})()"
+    )
