@@ -15,7 +15,7 @@ import reflex as rx
 from portal_app.domain import advisers, assistance_files, audit, clock
 from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
 from portal_app.ui import components as ui
-from portal_app.ui.forms import text
+from portal_app.ui.forms import focus_first_shown_error, text
 from portal_app.ui.request_origin import remember_origin
 from portal_app.ui.session_state import SessionState, login_redirect
 
@@ -77,7 +77,7 @@ class AdviserSearchState(rx.State):
             return await _refused(self)
         except ValidationError as error:
             self.errors = error.errors
-            return
+            return focus_first_shown_error()
         self.hits = [{k: str(v) for k, v in dataclasses.asdict(h).items()} for h in hits]
         self.searched = True
 
@@ -186,7 +186,7 @@ class AdviserContractState(rx.State):
             return await _refused(self)
         except (ValidationError, NotFound) as error:
             self.errors = getattr(error, "errors", {"general": error.message})
-            return None
+            return focus_first_shown_error()
         self._succeeded = True
         if isinstance(result, str):
             self.message = result
@@ -352,6 +352,7 @@ def service_fields(s: dict) -> rx.Component:
                 id=code + "_unit",
                 name=code + "_unit",
                 default_value=s["unit"],
+                aria_invalid=rx.cond(AdviserContractState.errors.get(code + "_unit", "") != "", "true", "false"),
                 aria_describedby=code + "_unit-erreur",
                 class_name=ui.INPUT_CLASS,
             ),
@@ -373,6 +374,8 @@ def open_file_form() -> rx.Component:
                 rx.foreach(AdviserContractState.beneficiary_choices, lambda b: rx.el.option(b["label"], value=b["id"])),
                 id="beneficiary",
                 name="beneficiary",
+                aria_invalid=rx.cond(errors.get("beneficiary", "") != "", "true", "false"),
+                aria_describedby="beneficiary-erreur",
                 class_name=ui.INPUT_CLASS,
             ),
             ui.error_text(errors.get("beneficiary", ""), "beneficiary-erreur"),
@@ -559,15 +562,21 @@ def contract_import_page() -> rx.Component:
                     ". Un fichier contenant une seule ligne en erreur n'importe rien.",
                     class_name="mb-4 break-words",
                 ),
-                rx.upload.root(
-                    rx.el.button(
-                        "Choisir le fichier", type="button", class_name=ui.SECONDARY_BUTTON_CLASS, id="choisir-fichier"
+                ui.hide_file_input(
+                    rx.upload.root(
+                        rx.el.button(
+                            "Choisir le fichier",
+                            type="button",
+                            class_name=ui.SECONDARY_BUTTON_CLASS,
+                            id="choisir-fichier",
+                        ),
+                        id="contrats",
+                        multiple=False,
+                        max_files=1,
+                        accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"]},
+                        no_keyboard=True,  # the button is the one tab stop (the zone itself shows no focus)
+                        class_name="mb-3",
                     ),
-                    id="contrats",
-                    multiple=False,
-                    max_files=1,
-                    accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"]},
-                    class_name="mb-3",
                 ),
                 rx.el.p(rx.foreach(rx.selected_files("contrats"), lambda f: rx.el.span(f)), class_name="mb-3"),
                 rx.el.button(
@@ -586,7 +595,7 @@ def contract_import_page() -> rx.Component:
                 ),
                 rx.el.ul(
                     rx.foreach(ContractImportState.report_errors, lambda e: rx.el.li(e)),
-                    class_name="mt-3 list-disc pl-6 text-red-800",
+                    class_name="mt-3 list-disc pl-6 text-red-800 [overflow-wrap:anywhere]",
                 ),
             ),
             ui.loading(),
@@ -622,7 +631,7 @@ class AuditTrailState(rx.State):
                 except ValueError:
                     self.errors[name] = "Date invalide."
             if self.errors:
-                return None
+                return focus_first_shown_error()
             action = text(form_data, "action", 60)
             criteria = audit.AuditFilter(
                 member_account_id=member_id,
@@ -677,7 +686,7 @@ def audit_trail_page() -> rx.Component:
                     no_validate=True,
                     class_name="mb-6 max-w-md",
                 ),
-                rx.el.div(
+                ui.scroll_region(
                     rx.el.table(
                         rx.el.caption("Événements les plus récents d'abord (heure de Paris)", class_name="text-left"),
                         rx.el.thead(
@@ -703,7 +712,7 @@ def audit_trail_page() -> rx.Component:
                         ),
                         class_name="w-full text-sm",
                     ),
-                    class_name="overflow-x-auto",
+                    "Journal d'audit",
                 ),
             ),
             ui.loading(),

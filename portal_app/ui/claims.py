@@ -24,7 +24,7 @@ from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
 from portal_app.domain.faq import CLAIM_SCOPE_ENTRIES
 from portal_app.ui import components as ui
 from portal_app.ui.background import kick_mail_delivery
-from portal_app.ui.forms import checked, focus_first_error, text
+from portal_app.ui.forms import checked, focus_first_error, focus_when_shown, text
 from portal_app.ui.member import member_nav
 from portal_app.ui.request_origin import remember_origin
 from portal_app.ui.session_state import SessionState, login_redirect
@@ -178,7 +178,7 @@ def upload_root_adding(*children: rx.Component, **props) -> rx.Component:
     original = reflex_upload.upload_file
     reflex_upload.upload_file = add_to_selection
     try:
-        return rx.upload.root(*children, **props)
+        return ui.hide_file_input(rx.upload.root(*children, **props))
     finally:
         reflex_upload.upload_file = original
 
@@ -445,7 +445,7 @@ class ClaimsState(rx.State):
         yield [
             rx.call_script(f"document.getElementById({json.dumps(FORM_ID)})?.reset()"),
             rx.clear_selected_files(UPLOAD_ID),
-            rx.call_script("document.getElementById('demande-enregistree')?.focus()"),
+            focus_when_shown("demande-enregistree"),
         ]
 
 

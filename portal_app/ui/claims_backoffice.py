@@ -137,7 +137,7 @@ def claim_queue_page() -> rx.Component:
                 ),
                 rx.cond(
                     ClaimQueueState.lines.length() > 0,
-                    rx.el.div(
+                    ui.scroll_region(
                         rx.el.table(
                             rx.el.caption("Les plus anciennes d'abord", class_name="text-left"),
                             rx.el.thead(
@@ -151,7 +151,7 @@ def claim_queue_page() -> rx.Component:
                             rx.el.tbody(rx.foreach(ClaimQueueState.lines, queue_row)),
                             class_name="w-full text-sm",
                         ),
-                        class_name="overflow-x-auto",
+                        "Demandes à traiter",
                     ),
                     rx.el.p(NO_LINE_TEXT, role="status"),
                 ),

@@ -12,6 +12,8 @@ from portal_app.ui.session_state import SessionState
 INPUT_CLASS = (
     "block w-full rounded-md border border-slate-500 bg-white px-3 py-3 text-base text-slate-900 "
     "focus:outline-none focus:ring-4 focus:ring-blue-300 focus:border-blue-800 "
+    # A date's calendar button is focused inside the input (the input itself is then not :focus): ring it too.
+    "focus-within:ring-4 focus-within:ring-blue-300 focus-within:border-blue-800 "
     "aria-[invalid=true]:border-red-700"
 )
 PRIMARY_BUTTON_CLASS = (
@@ -112,6 +114,8 @@ def page(title: str, *children: rx.Component) -> rx.Component:
         rx.el.a(
             "Aller au contenu",
             href="#contenu",
+            # The browser scrolls to #contenu but leaves the focus on the link: move it into the content.
+            on_click=rx.call_script("document.getElementById('contenu')?.focus()"),
             class_name="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:bg-white focus:p-2 print:hidden",
         ),
         rx.html("", id=OLD_BROWSER_SLOT_ID),  # the old-browser banner (info_pages.OLD_BROWSER_SCRIPT) goes here
@@ -120,7 +124,8 @@ def page(title: str, *children: rx.Component) -> rx.Component:
             rx.el.h1(title, class_name="mb-6 text-2xl font-bold text-slate-900 sm:text-3xl"),
             *children,
             id="contenu",
-            class_name="mx-auto w-full max-w-3xl flex-1 px-4 py-6",
+            tab_index=-1,  # the skip link moves the focus here (not only the scroll position)
+            class_name="mx-auto w-full max-w-3xl flex-1 px-4 py-6 focus:outline-none",
         ),
         footer(),
         class_name="flex min-h-screen flex-col bg-white text-slate-900 antialiased",
@@ -257,7 +262,7 @@ def notice(message: rx.Var | str, kind: str = "info", **props) -> rx.Component:
     return rx.el.div(
         message,
         role="alert" if kind == "error" else "status",
-        class_name=f"mb-6 rounded-md border-l-4 p-4 {colours}",
+        class_name=f"mb-6 rounded-md border-l-4 p-4 [overflow-wrap:anywhere] {colours}",
         **props,
     )
 
@@ -271,3 +276,35 @@ def definition(term: str, value: rx.Var | str) -> rx.Component:
 
 def loading() -> rx.Component:
     return rx.el.p("Chargement…", role="status", class_name="text-slate-700")
+
+
+def scroll_region(child: rx.Component, label: str | rx.Var, **props) -> rx.Component:
+    """A wide table's horizontal scroller, reachable and named: the keyboard can focus it to scroll it."""
+    return rx.el.div(
+        child,
+        role="region",
+        aria_label=label,
+        tab_index=0,
+        class_name="overflow-x-auto rounded focus:outline-none focus:ring-4 focus:ring-blue-300 "
+        + props.pop("class_name", ""),
+        **props,
+    )
+
+
+def hide_file_input(upload: rx.Component) -> rx.Component:
+    """Keep the file input react-dropzone draws inside rx.upload.root out of the accessibility tree.
+
+    It is visually hidden and out of the tab order: the upload's visible button is the one control, reached
+    with Tab and opening the file chooser with Enter or Space. Left exposed, the input is an unlabelled
+    form field (axe « label ») or, once labelled, a second « button » of the same name for screen readers.
+    """
+
+    def visit(component: rx.Component) -> bool:
+        if getattr(component, "tag", "") == "input" and str(getattr(component, "type", "")).strip("\"'") == "file":
+            component.custom_attrs = {**component.custom_attrs, "aria-hidden": "true"}
+            return True
+        return any(visit(c) for c in getattr(component, "children", []))
+
+    if not visit(upload):
+        raise ValueError("no file input in this upload component")
+    return upload

@@ -104,7 +104,7 @@ class RunSheetState(rx.State):
             return await _refused(self)
         except ValidationError as error:
             self.errors = error.errors
-            return None
+            return rx.call_script("document.getElementById('day')?.focus()")
         return rx.download(data=content, filename=f"trajets-{self.day}.csv", mime_type="text/csv")
 
 
@@ -148,7 +148,7 @@ def sheet_row(line: dict) -> rx.Component:
 
 
 def sheet_table() -> rx.Component:
-    return rx.el.div(
+    return ui.scroll_region(
         rx.el.table(
             rx.el.caption(
                 "Trajets du ",
@@ -165,7 +165,8 @@ def sheet_table() -> rx.Component:
             rx.el.tbody(rx.foreach(RunSheetState.lines, sheet_row)),
             class_name="w-full border-collapse text-sm print:text-[9pt]",
         ),
-        class_name="overflow-x-auto print:overflow-visible",
+        "Trajets du jour",
+        class_name="print:overflow-visible",
     )
 
 
