@@ -5,9 +5,12 @@
 After the build (and before Reflex compresses the output), `InlineStylesheetPlugin.post_build`
 rewrites each HTML file:
 
-- the stylesheet <link> (and its preload) becomes a <style> holding the same CSS, so the page paints
-  from the HTML alone; React re-adds the <link> when it hydrates, which then loads from cache or late,
-  without blocking anything (same rules, so nothing changes on screen);
+- the same CSS goes into a <style> just before the stylesheet <link>, so the page paints from the HTML
+  alone;
+- the stylesheet <link> and its preload stay (React hydrates the <head> by matching each <link>'s rel
+  and href: without them it throws away the prerendered page, error #418) but get `media="print"`:
+  a stylesheet for another medium blocks nothing and a preload for another medium is not fetched
+  early (the print rules are in the <style> too, so printing is unchanged);
 - the module preloads get `fetchpriority="low"`, so the browser fetches the page and paints before it
   spends the connection on JavaScript.
 
@@ -21,8 +24,12 @@ from pathlib import Path
 
 MAX_INLINE_BYTES = 60_000  # a stylesheet larger than this stays a link (inlining it would slow every page)
 
-_STYLESHEET_LINK = re.compile(r'<link(?=[^>]*\brel="stylesheet")(?=[^>]*\bhref="(/assets/[^"]+\.css)")[^>]*/?>')
-_PRELOAD_LINK = re.compile(r'<link(?=[^>]*\bas="style")(?=[^>]*\brel="preload")[^>]*/?>')
+_STYLESHEET_LINK = re.compile(
+    r'<link(?=[^>]*\brel="stylesheet")(?![^>]*\bmedia=)(?=[^>]*\bhref="(/assets/[^"]+\.css)")[^>]*/?>'
+)
+_PRELOAD_LINK = re.compile(
+    r'<link(?=[^>]*\bas="style")(?=[^>]*\brel="preload")(?![^>]*\bmedia=)(?=[^>]*\bhref="([^"]+)")'
+)
 _RELATIVE_URL = re.compile(r"""url\(\s*["']?(?![a-z]+:|/|#)""", re.IGNORECASE)
 _MODULE_PRELOAD = re.compile(r'<link rel="modulepreload"(?![^>]*fetchpriority)')
 
@@ -36,13 +43,15 @@ def inline_page(html: str, read_css) -> str:
             return match.group(0)
         if "</style" in css.lower() or _RELATIVE_URL.search(css):  # would break out of, or move, the rules
             return match.group(0)
-        return f'<style data-inlined-from="{match.group(1)}">{css}</style>'
+        inlined.add(match.group(1))
+        link = match.group(0).replace("<link", '<link media="print"', 1)
+        return f'<style data-inlined-from="{match.group(1)}">{css}</style>{link}'
 
-    inlined = _STYLESHEET_LINK.sub(replace, html)
-    if inlined != html:
-        # The preload was there to fetch the stylesheet early; its content is now in the page.
-        inlined = _PRELOAD_LINK.sub("", inlined)
-    return _MODULE_PRELOAD.sub('<link rel="modulepreload" fetchpriority="low"', inlined)
+    inlined: set[str] = set()
+    html = _STYLESHEET_LINK.sub(replace, html)
+    # The preload was there to fetch the stylesheet early; its content is now in the page.
+    html = _PRELOAD_LINK.sub(lambda m: m.group(0) + ' media="print"' if m.group(1) in inlined else m.group(0), html)
+    return _MODULE_PRELOAD.sub('<link rel="modulepreload" fetchpriority="low"', html)
 
 
 def inline_stylesheets(static_dir: Path) -> int:

@@ -27,17 +27,20 @@ def write_build(tmp_path: Path, css: str = CSS) -> Path:
     return tmp_path
 
 
-def test_the_stylesheet_is_inlined_in_every_page_and_its_link_and_preload_are_gone(tmp_path):
+def test_the_stylesheet_is_inlined_in_every_page_and_its_links_block_nothing(tmp_path):
     build = write_build(tmp_path)
 
     assert first_paint.inline_stylesheets(build) == 2
 
     for page in (build / "connexion.html", build / "faq" / "index.html"):
         html = page.read_text(encoding="utf-8")
-        assert f'<style data-inlined-from="/assets/__reflex_global_styles-Bt.css">{CSS}</style>' in html
-        assert 'rel="stylesheet"' not in html
-        assert 'rel="preload"' not in html
-        # the inline rules sit where the link was: in <head>, before the body paints
+        # the rules, then the link React needs to find when it hydrates (same rel and href), for print only
+        assert (
+            f'<style data-inlined-from="/assets/__reflex_global_styles-Bt.css">{CSS}</style>'
+            '<link media="print" href="/assets/__reflex_global_styles-Bt.css" rel="stylesheet" type="text/css"/>'
+        ) in html
+        assert '<link media="print" as="style" href="/assets/__reflex_global_styles-Bt.css" rel="preload"/>' in html
+        assert html.count("<link") == 4 and html.count('media="print"') == 2
         assert html.index("<style") < html.index("</head>")
         assert "<title>Connexion – Espace Assistance</title>" in html
 
@@ -63,14 +66,13 @@ def test_a_stylesheet_with_relative_urls_stays_a_link(tmp_path):
     build = write_build(tmp_path, css="@font-face{src:url(font.woff2)}")
     first_paint.inline_stylesheets(build)
     html = (build / "connexion.html").read_text(encoding="utf-8")
-    assert 'rel="stylesheet"' in html and "<style" not in html
-    assert 'rel="preload"' in html  # still useful for the linked stylesheet
+    assert "<style" not in html and "media=" not in html  # still a normal, render-blocking link and preload
 
 
 def test_a_stylesheet_closing_the_style_element_or_too_large_stays_a_link(tmp_path):
     for css in ("a{}</style><script>alert(1)</script>", "a{color:red}" * 10_000):
         page = first_paint.inline_page(HEAD, lambda _href, css=css: css)
-        assert 'rel="stylesheet"' in page and "<style" not in page
+        assert "<style" not in page and "media=" not in page
 
 
 def test_a_missing_or_outside_stylesheet_stays_a_link(tmp_path):
@@ -78,7 +80,8 @@ def test_a_missing_or_outside_stylesheet_stays_a_link(tmp_path):
         HEAD.replace("/assets/__reflex_global_styles-Bt.css", "/assets/../../etc/x.css"), encoding="utf-8"
     )
     first_paint.inline_stylesheets(tmp_path)
-    assert 'rel="stylesheet"' in (tmp_path / "connexion.html").read_text(encoding="utf-8")
+    html = (tmp_path / "connexion.html").read_text(encoding="utf-8")
+    assert "<style" not in html and "media=" not in html
 
 
 def test_rxconfig_runs_the_step_after_the_build():
