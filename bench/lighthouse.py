@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -194,8 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS / "lighthouse.md", help="the Markdown table")
     args = parser.parse_args(argv)
 
-    command = "python bench/lighthouse.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = shlex.join([".venv/bin/python", "bench/lighthouse.py", *(argv if argv is not None else sys.argv[1:])])
     RAW.mkdir(parents=True, exist_ok=True)
+    for stale in RAW.glob("*.json"):  # report.py rebuilds the table from what is there: only this run's
+        stale.unlink()
     data_dir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     server = browser = None
     started = datetime.now(UTC)

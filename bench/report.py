@@ -214,6 +214,17 @@ def write_report(
                 f"{_fmt(m['TBT'], 0, ' ms')} | {_fmt(m['JS'], 1)} | {_fmt(m['CSS'], 1)} | "
                 f"{_fmt(m['blockingCSS'], 1)} | {'✗ ' + '; '.join(missed) if missed else '✓'} |"
             )
+    warnings = sorted(
+        {
+            re.sub(r"\s*\[.*", "", warning).strip()
+            for per_method in results.values()
+            for reports in per_method.values()
+            for report in reports
+            for warning in report.get("runWarnings", [])
+        }
+    )
+    if warnings:
+        lines += ["", "Lighthouse's warnings during these runs: " + " / ".join(f"« {w} »" for w in warnings)]
     if all_misses:
         lines += ["", "## Where the misses come from (the run nearest the median)"]
         for path, method, missed, report in all_misses:
