@@ -24,10 +24,14 @@ import os
 import platform
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -149,6 +153,25 @@ def start_member_browser(base_url: str, profile: Path) -> tuple[subprocess.Popen
     return browser, port
 
 
+def served_url(base_url: str, path: str) -> tuple[str, str]:
+    """The URL that answers 200 for `path` (Reflex's static server redirects /faq to /faq/), and a note."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(f"{base_url}{path}", timeout=30).close()
+        return f"{base_url}{path}", ""
+    except urllib.error.HTTPError as error:
+        location = error.headers.get("Location", "")
+        if 300 <= error.code < 400 and location:
+            final = urllib.parse.urljoin(f"{base_url}{path}", location)
+            return final, f"`{path}` answers {error.code} → `{urllib.parse.urlsplit(final).path}`"
+        raise
+
+
 def run_lighthouse(url: str, method: str, out: Path, debugging_port: int | None) -> dict:
     command = [
         str(NODE),
@@ -194,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--note", default="", help="a sentence for the table header (e.g. « busy machine »)")
     parser.add_argument("--output", type=Path, default=RESULTS / "lighthouse.md", help="the Markdown table")
     args = parser.parse_args(argv)
+    # `kill PID` (or Ctrl-C, ignored in background jobs) stops the portal and the browsers it started too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     command = shlex.join([".venv/bin/python", "bench/lighthouse.py", *(argv if argv is not None else sys.argv[1:])])
     RAW.mkdir(parents=True, exist_ok=True)
@@ -209,18 +234,22 @@ def main(argv: list[str] | None = None) -> int:
         else:
             server, base_url = start_portal(data_dir)
         results: dict[str, dict[str, list[dict]]] = {}
+        redirects: list[str] = []
         for path in args.pages:
             debugging_port = None
             if path.startswith(MEMBER_PAGE):
                 if browser is None:
                     browser, member_port = start_member_browser(base_url, data_dir / "profile")
                 debugging_port = member_port
+            url, redirect = served_url(base_url, path)
+            if redirect:
+                redirects.append(redirect)
             for method in args.methods:
                 for run in range(1, args.runs + 1):
                     slug = (path.strip("/") or "accueil").replace("/", "_")
                     out = RAW / f"{slug}.{method}.{run}.json"
                     print(f"{path} {method} run {run}/{args.runs}", flush=True)
-                    report = run_lighthouse(f"{base_url}{path}", method, out, debugging_port)
+                    report = run_lighthouse(url, method, out, debugging_port)
                     final = report.get("finalDisplayedUrl", "")
                     if path.startswith(MEMBER_PAGE) and "/connexion" in final:
                         raise SystemExit(f"{path} was redirected to the login page: the session did not hold")
@@ -234,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
             runs=args.runs,
             public_pages=PUBLIC_PAGES,
             note=args.note,
+            redirects=redirects,
         )
         print(f"wrote {args.output}")
         return 0
