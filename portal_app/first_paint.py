@@ -12,13 +12,19 @@ rewrites each HTML file:
   a stylesheet for another medium blocks nothing and a preload for another medium is not fetched
   early (the print rules are in the <style> too, so printing is unchanged);
 - the module preloads get `fetchpriority="low"`, so the browser fetches the page and paints before it
-  spends the connection on JavaScript.
+  spends the connection on JavaScript;
+- the start-up module script (React Router's: static imports of the manifest and route modules, then
+  `import(entry.client)`) waits for the first frame (`requestAnimationFrame` then a task) before it
+  fetches anything, and adds the module preloads itself then (they leave the HTML): the page paints
+  from the HTML without a byte of JavaScript in the way, then hydrates as before. A hidden tab (opened in
+  the background) starts at once, since it paints nothing anyway.
 
 Pure string work on the exported files: no `import reflex` needed to test it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -32,6 +38,12 @@ _PRELOAD_LINK = re.compile(
 )
 _RELATIVE_URL = re.compile(r"""url\(\s*["']?(?![a-z]+:|/|#)""", re.IGNORECASE)
 _MODULE_PRELOAD = re.compile(r'<link rel="modulepreload"(?![^>]*fetchpriority)')
+_MODULE_PRELOAD_TAG = re.compile(r'<link rel="modulepreload"(?: fetchpriority="low")? href="(/assets/[^"<>]+\.js)"/>')
+_BOOT_SCRIPT = re.compile(
+    r'<script type="module" async="">((?:(?!</script>).)*?__reactRouterRouteModules.*?)</script>', re.S
+)
+_STATIC_IMPORT = re.compile(r'import (?:\* as (\w+) from )?"(/assets/[^"\\]+\.js)";')
+_DEFERRED_MARK = "__portalDeferredStart"
 
 
 def inline_page(html: str, read_css) -> str:
@@ -54,6 +66,45 @@ def inline_page(html: str, read_css) -> str:
     return _MODULE_PRELOAD.sub('<link rel="modulepreload" fetchpriority="low"', html)
 
 
+def defer_start(html: str) -> str:
+    """The page with React Router's start-up script run after the first paint (unchanged if unexpected)."""
+    match = _BOOT_SCRIPT.search(html)
+    if match is None or _DEFERRED_MARK in html:
+        return html
+    body = match.group(1)
+    imports: list[tuple[str, str]] = []
+    position = 0
+    while True:
+        found = _STATIC_IMPORT.match(body, position)
+        if found is None:
+            break
+        imports.append((found.group(1) or "", found.group(2)))
+        position = found.end()
+        while position < len(body) and body[position].isspace():
+            position += 1
+    rest = body[position:]
+    if not imports or "import " in _STATIC_IMPORT.sub("", rest).replace("import(", ""):
+        return html  # not the shape this step knows: leave the page as Reflex built it
+    preloads = _MODULE_PRELOAD_TAG.findall(html)
+    side_effects = "".join(f"await import({json.dumps(href)});" for name, href in imports if not name)
+    named = [(name, href) for name, href in imports if name]
+    load_named = (
+        f"const [{', '.join(n for n, _ in named)}] = await Promise.all([{', '.join(f'import({json.dumps(h)})' for _, h in named)}]);"
+        if named
+        else ""
+    )
+    script = (
+        f"const start = async () => {{ if (window.{_DEFERRED_MARK}) return; window.{_DEFERRED_MARK} = true;"
+        f" for (const href of {json.dumps(preloads)}) {{ const link = document.createElement('link');"
+        " link.rel = 'modulepreload'; link.href = href; document.head.appendChild(link); }"
+        f" {side_effects} {load_named}\n{rest}\n}};\n"
+        "if (document.visibilityState === 'hidden') start();"
+        " else requestAnimationFrame(() => setTimeout(start, 0));"
+    )
+    html = html[: match.start(1)] + script + html[match.end(1) :]
+    return _MODULE_PRELOAD_TAG.sub("", html)
+
+
 def inline_stylesheets(static_dir: Path) -> int:
     """Rewrite every HTML file under `static_dir`; returns how many changed."""
     cache: dict[str, str | None] = {}
@@ -68,7 +119,7 @@ def inline_stylesheets(static_dir: Path) -> int:
     changed = 0
     for page in static_dir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        new = inline_page(html, read_css)
+        new = defer_start(inline_page(html, read_css))
         if new != html:
             page.write_text(new, encoding="utf-8")
             changed += 1

@@ -89,3 +89,36 @@ def test_rxconfig_runs_the_step_after_the_build():
 
     names = [type(p).__name__ for p in rxconfig.config.plugins]
     assert "InlineStylesheetPlugin" in names
+
+
+BOOT = (
+    '<script type="module" async="">import "/assets/manifest-64.js";\n'
+    'import * as route0 from "/assets/root-ks.js";\n'
+    'import * as route1 from "/assets/_connexion_._index-B7.js";\n'
+    "  \n"
+    '  window.__reactRouterRouteModules = {"root":route0,"routes/[connexion]._index":route1};\n\n'
+    'import("/assets/entry.client-Cu.js");</script>'
+)
+
+
+def test_the_start_up_script_waits_for_the_first_frame_and_brings_its_own_preloads():
+    page = first_paint.defer_start(HEAD.replace("</body>", BOOT + "</body>"))
+
+    assert 'rel="modulepreload"' not in page  # nothing fetched before the first paint
+    script = page.split('<script type="module" async="">', 1)[1].split("</script>", 1)[0]
+    assert "requestAnimationFrame(() => setTimeout(start, 0))" in script
+    assert "document.visibilityState === 'hidden'" in script
+    assert '["/assets/manifest-64.js", "/assets/entry.client-Cu.js"]' in script  # the preloads, added by start
+    # same modules, same order of effects: the manifest, the route modules, then the entry
+    assert script.index('await import("/assets/manifest-64.js")') < script.index("const [route0, route1] = await")
+    assert 'Promise.all([import("/assets/root-ks.js"), import("/assets/_connexion_._index-B7.js")])' in script
+    assert script.index("__reactRouterRouteModules = {") < script.index('import("/assets/entry.client-Cu.js")')
+    assert not any(line.startswith("import ") for line in script.splitlines())  # no static import left
+    assert first_paint.defer_start(page) == page  # once only
+
+
+def test_an_unknown_start_up_script_is_left_alone():
+    odd = BOOT.replace('import("/assets/entry.client-Cu.js");', 'import { x } from "/assets/y.js";')
+    page = HEAD.replace("</body>", odd + "</body>")
+    assert first_paint.defer_start(page) == page
+    assert first_paint.defer_start(HEAD) == HEAD  # no start-up script at all
