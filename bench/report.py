@@ -126,10 +126,32 @@ def costs(report: dict) -> list[str]:
         if isinstance(row.get("duration"), int | float)
     ]
     element = next(
-        (row["node"].get("snippet") for row in _items(lcp.get("details")) if isinstance(row.get("node"), dict)), None
+        (
+            f"{row.get('snippet', '')} « {row.get('nodeLabel', '')} »"
+            for row in _items(lcp.get("details"))
+            if row.get("type") == "node"
+        ),
+        None,
     )
     if parts:
-        lines.append("LCP breakdown: " + ", ".join(parts) + (f" — element `{element[:90]}`" if element else ""))
+        lines.append("LCP breakdown: " + ", ".join(parts) + (f" — element `{element[:110]}`" if element else ""))
+    observed = (_audit(report, "metrics").get("details") or {}).get("items", [{}])[0]
+    observed_lcp = observed.get("observedLargestContentfulPaint")
+    if isinstance(observed_lcp, int | float):
+        before = [r for r in _requests(report) if (r.get("networkRequestTime") or 0) < observed_lcp]
+        scripts = [r for r in before if r.get("resourceType") == "Script"]
+        lines.append(
+            f"observed (unthrottled) LCP at {observed_lcp:.0f} ms; requests started before it, which the simulated "
+            f"LCP counts: {len(before)} ({_kb(sum(r.get('transferSize', 0) or 0 for r in before)):.1f} KB), "
+            f"of which {len(scripts)} scripts ({_kb(sum(r.get('transferSize', 0) or 0 for r in scripts)):.1f} KB)"
+        )
+    tbt = _audit(report, "total-blocking-time").get("numericValue")
+    long_tasks = list(_items(_audit(report, "long-tasks").get("details")))[:3]
+    if tbt and long_tasks:
+        lines.append(
+            f"TBT {tbt:.0f} ms; longest tasks: "
+            + ", ".join(f"{_short_url(t.get('url', '?'))} {t.get('duration', 0):.0f} ms" for t in long_tasks)
+        )
     blocking = [r for r in _items(_audit(report, "render-blocking-insight").get("details")) if "url" in r]
     if blocking:
         lines.append(
