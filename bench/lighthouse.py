@@ -38,7 +38,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.report import write_report  # noqa: E402
+from bench.report import META_FILE, write_report  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, VENV_BIN, _answers_200, _stop, copy_repository, free_port  # noqa: E402
 
 NODE = VENV_BIN / "node"
@@ -222,8 +222,11 @@ def main(argv: list[str] | None = None) -> int:
 
     command = shlex.join([".venv/bin/python", "bench/lighthouse.py", *(argv if argv is not None else sys.argv[1:])])
     RAW.mkdir(parents=True, exist_ok=True)
-    for stale in RAW.glob("*.json"):  # report.py rebuilds the table from what is there: only this run's
-        stale.unlink()
+    for stale in [
+        *RAW.glob("*.json"),
+        RAW / META_FILE,
+    ]:  # report.py rebuilds the table from what is there: only this run's
+        stale.unlink(missing_ok=True)
     data_dir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     server = browser = None
     started = datetime.now(UTC)
@@ -254,17 +257,16 @@ def main(argv: list[str] | None = None) -> int:
                     if path.startswith(MEMBER_PAGE) and "/connexion" in final:
                         raise SystemExit(f"{path} was redirected to the login page: the session did not hold")
                     results.setdefault(path, {}).setdefault(method, []).append(report)
-        write_report(
-            args.output,
-            results,
-            command=command,
-            machine=f"before: {state_before}; after: load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg()),
-            started=started,
-            runs=args.runs,
-            public_pages=PUBLIC_PAGES,
-            note=args.note,
-            redirects=redirects,
-        )
+        meta = {
+            "command": command,
+            "machine": f"before: {state_before}; after: load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg()),
+            "started": started.isoformat(),
+            "runs": args.runs,
+            "note": args.note,
+            "redirects": redirects,
+        }
+        (RAW / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_report(args.output, results, public_pages=PUBLIC_PAGES, **meta)
         print(f"wrote {args.output}")
         return 0
     finally:

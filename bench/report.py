@@ -21,6 +21,7 @@ PUBLIC_MIN = 100
 LCP_MAX_S = {"simulate": 2.0, "devtools": 1.3}
 BLOCKING_CSS_MAX_KB = 10
 JS_MAX_KB = 160
+META_FILE = "run-meta.txt"  # JSON: command, machine, start, runs, note, redirects of the measuring run
 METHOD_NAMES = {"simulate": "simulated (default)", "devtools": "devtools"}
 
 
@@ -190,13 +191,15 @@ def write_report(
     *,
     command: str,
     machine: str,
-    started: datetime,
+    started: datetime | str,
     runs: int,
     public_pages: list[str],
     note: str = "",
     redirects: list[str] | None = None,
 ) -> None:
     first = next(iter(next(iter(results.values())).values()))[0]
+    if isinstance(started, str):
+        started = datetime.fromisoformat(started)
     lines = [
         "# Lighthouse: production build, mobile preset",
         "",
@@ -267,9 +270,11 @@ def write_report(
     output.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def main() -> int:
-    """Rebuild the table from the raw reports: `<page>.<method>.<run>.json` in bench/results/raw/."""
-    raw = Path(__file__).resolve().parent / "results" / "raw"
+def main(argv: list[str] | None = None) -> int:
+    """Rebuild the table from the raw reports `<page>.<method>.<run>.json` (bench/results/raw/ or a folder given)."""
+    args = sys.argv[1:] if argv is None else argv
+    raw = Path(args[0]) if args else Path(__file__).resolve().parent / "results" / "raw"
+    output = Path(args[1]) if len(args) > 1 else Path(__file__).resolve().parent / "results" / "lighthouse.md"
     results: dict[str, dict[str, list[dict]]] = {}
     runs = 0
     for file in sorted(raw.glob("*.json")):
@@ -280,15 +285,20 @@ def main() -> int:
     if not results:
         print(f"no reports in {raw}", file=sys.stderr)
         return 1
-    write_report(
-        raw.parent / "lighthouse.md",
-        results,
-        command="python bench/report.py (from the raw reports)",
-        machine="not recorded (rebuilt from raw reports)",
-        started=datetime.now(UTC),
-        runs=runs,
-        public_pages=["/", "/connexion", "/inscription", "/faq"],
+    order = ["/", "/connexion", "/inscription", "/faq", "/mon-espace"]
+    results = dict(
+        sorted(results.items(), key=lambda item: (order.index(item[0]) if item[0] in order else 99, item[0]))
     )
+    meta_file = raw / META_FILE
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+    meta.setdefault("command", "(not recorded)")
+    meta["note"] = " ".join(
+        filter(None, [meta.get("note"), "(Table rebuilt from the raw reports by bench/report.py.)"])
+    )
+    meta.setdefault("machine", "not recorded")
+    meta.setdefault("started", datetime.now(UTC).isoformat())
+    meta["runs"] = meta.get("runs", runs)
+    write_report(output, results, public_pages=["/", "/connexion", "/inscription", "/faq"], **meta)
     return 0
 
 
