@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from portal_app import settings
+from portal_app import first_paint, settings
 
 config = rx.Config(
     app_name="portal_app",
@@ -17,6 +17,6 @@ config = rx.Config(
     frontend_compression_formats=["brotli", "gzip"],
     frontend_lazy_bundled_libraries=True,
     default_color_mode="light",
-    plugins=[rx.plugins.TailwindV4Plugin()],
+    plugins=[rx.plugins.TailwindV4Plugin(), first_paint.plugin()],  # first_paint: CSS inlined after the build
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

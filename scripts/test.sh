@@ -21,8 +21,8 @@ if [ -n "$missing" ]; then
 fi
 
 echo "==> Lint"
-ruff check portal_app tests rxconfig.py
-ruff format --check portal_app tests rxconfig.py
+ruff check portal_app tests bench rxconfig.py
+ruff format --check portal_app tests bench rxconfig.py
 
 echo "==> Domain and UI tests (SQLite and PostgreSQL, two workers: bcrypt at cost 12 is CPU-bound)"
 python -m pytest tests/domain tests/ui -p no:playwright -q -n 2 "$@"
