@@ -233,9 +233,7 @@ def test_the_holder_can_register_again_with_the_same_contract_and_address(claire
 
 
 def test_the_platform_can_still_handle_a_kept_trip_without_mailing_the_closed_account(frozen_clock, adviser, claire):
-    from portal_app.domain import run_sheet
-
-    from portal_app.domain import claims_backoffice
+    from portal_app.domain import claims_backoffice, run_sheet
 
     everything = build_everything(frozen_clock, adviser, claire)
     claims_backoffice.decide(everything.adviser.token, everything.claim, "refused", "in_progress", reason="illisible")
