@@ -28,11 +28,11 @@ from .support import (
 )
 
 HELENE = TestContract(
-    "E2E-950-001", "Hélène", "Dubois", "helene", "DUBOIS", "Mutuelle Données Tests", "Assistance Plus", ("Maël",)
+    "E2E-960-001", "Hélène", "Dubois", "helene", "DUBOIS", "Mutuelle Données Tests", "Assistance Plus", ("Maël",)
 )
 HELENE_CSV = """numero_adherent;assureur;offre;debut;fin;lien;nom;prenom;date_naissance
-E2E-950-001;Mutuelle Données Tests;ASSISTANCE_PLUS;2025-01-01;;adherent;Dubois;Hélène;1983-08-09
-E2E-950-001;Mutuelle Données Tests;ASSISTANCE_PLUS;2025-01-01;;enfant;Dubois;Maël;2016-10-11
+E2E-960-001;Mutuelle Données Tests;ASSISTANCE_PLUS;2025-01-01;;adherent;Dubois;Hélène;1983-08-09
+E2E-960-001;Mutuelle Données Tests;ASSISTANCE_PLUS;2025-01-01;;enfant;Dubois;Maël;2016-10-11
 """
 EMAIL = "helene.dubois@example.org"
 PASSWORD = "Mimosa-Falaise-82"
