@@ -34,7 +34,7 @@ HELENE_CSV = """numero_adherent;assureur;offre;debut;fin;lien;nom;prenom;date_na
 E2E-960-001;Mutuelle Données Tests;ASSISTANCE_PLUS;2025-01-01;;adherent;Dubois;Hélène;1983-08-09
 E2E-960-001;Mutuelle Données Tests;ASSISTANCE_PLUS;2025-01-01;;enfant;Dubois;Maël;2016-10-11
 """
-EMAIL = "helene.dubois@example.org"
+EMAIL = "helene.donnees@example.org"
 PASSWORD = "Mimosa-Falaise-82"
 
 
