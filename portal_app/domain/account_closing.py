@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from portal_app.db.engine import as_utc, session_scope
+from portal_app.db.engine import session_scope
 from portal_app.db.models import (
     Account,
     Address,
@@ -29,7 +29,6 @@ from portal_app.db.models import (
 from portal_app.domain import audit, auth, clock, mail, mail_texts, trips
 from portal_app.domain.claims import STATUS_LABELS
 from portal_app.domain.errors import NotAllowed, ValidationError
-from portal_app.domain.passwords import spend_verification_time, verify_password
 
 # Claims still being handled: déposée, en cours, pièces demandées, acceptée (not yet paid).
 BLOCKING_STATUSES = ("submitted", "in_progress", "documents_requested", "accepted")
@@ -68,28 +67,10 @@ def _check_password(session: Session, account: Account, password: str) -> str | 
     """The error for the password field, or None; a wrong password is a failed login (same brake)."""
     if not password:
         return PASSWORD_MISSING
-    last_failure = as_utc(account.last_failed_login_at)
-    wait_until = last_failure + auth._delay_after(account.failed_login_count) if last_failure else None
-    if wait_until is not None and clock.now() < wait_until:
-        spend_verification_time(password)
-        return auth._throttled_message(wait_until - clock.now())
-    if verify_password(password, account.password_hash):
+    refusal = auth.check_password_with_brake(session, account, password, "mot de passe incorrect (clôture du compte)")
+    if refusal is None:
         return None
-    auth._record_failure(session, account)
-    audit.record(
-        session,
-        "login_failure",
-        None,
-        target_type="account",
-        target_id=account.id,
-        member_account_id=account.id,
-        detail="mot de passe incorrect (clôture du compte)",
-    )
-    if account.locked_at is not None:
-        return auth.LOCKED_MESSAGE
-    if account.failed_login_count >= auth.FAILURES_BEFORE_DELAY:
-        return auth._throttled_message(auth._delay_after(account.failed_login_count))
-    return WRONG_PASSWORD
+    return WRONG_PASSWORD if refusal.reason == "invalid" else str(refusal)
 
 
 def _erase_addresses(session: Session, account: Account) -> None:

@@ -128,6 +128,40 @@ def start_session(session: Session, account: Account) -> str:
     return secret
 
 
+def check_password_with_brake(session: Session, account: Account, password: str, detail: str) -> LoginRefused | None:
+    """The login brake, for every check of an account's password (login, closing the account).
+
+    Locked or still waiting: refused without trying the password. Wrong: counted (delay after 5 failures, lock
+    at 10) and recorded, and the refusal returned for the caller to commit and raise. None when it is right.
+    """
+    if account.locked_at is not None:
+        spend_verification_time(password)
+        return LoginRefused("locked", LOCKED_MESSAGE)
+    last_failure = as_utc(account.last_failed_login_at)
+    wait_until = last_failure + _delay_after(account.failed_login_count) if last_failure else None
+    if wait_until is not None and clock.now() < wait_until:
+        spend_verification_time(password)
+        return LoginRefused("throttled", _throttled_message(wait_until - clock.now()))
+    if verify_password(password, account.password_hash):
+        return None
+    _record_failure(session, account)
+    audit.record(
+        session,
+        "login_failure",
+        None,
+        target_type="account",
+        target_id=account.id,
+        member_account_id=account.id if account.role == "member" else None,
+        detail=detail,
+    )
+    failures = account.failed_login_count
+    if account.locked_at is not None:
+        return LoginRefused("locked", LOCKED_MESSAGE)
+    if failures >= FAILURES_BEFORE_DELAY:
+        return LoginRefused("throttled", _throttled_message(_delay_after(failures)))
+    return LoginRefused("invalid", LOGIN_FAILED_MESSAGE)
+
+
 def login(email: str, password: str) -> LoginResult:
     """Check the credentials; slow on purpose (bcrypt), call it from a thread.
 
@@ -152,33 +186,9 @@ def login(email: str, password: str) -> LoginResult:
             audit.record(session, "login_failure", None, detail="adresse inconnue")
             session.commit()
             raise LoginRefused("invalid", LOGIN_FAILED_MESSAGE)
-        if account.locked_at is not None:
-            spend_verification_time(password)
-            raise LoginRefused("locked", LOCKED_MESSAGE)
-        last_failure = as_utc(account.last_failed_login_at)
-        wait_until = last_failure + _delay_after(account.failed_login_count) if last_failure else None
-        if wait_until is not None and clock.now() < wait_until:
-            spend_verification_time(password)
-            raise LoginRefused("throttled", _throttled_message(wait_until - clock.now()))
-        if not verify_password(password, account.password_hash):
-            _record_failure(session, account)
-            audit.record(
-                session,
-                "login_failure",
-                None,
-                target_type="account",
-                target_id=account.id,
-                member_account_id=account.id if account.role == "member" else None,
-                detail="mot de passe incorrect",
-            )
-            failures = account.failed_login_count
-            if account.locked_at is not None:
-                refusal = LoginRefused("locked", LOCKED_MESSAGE)
-            elif failures >= FAILURES_BEFORE_DELAY:
-                refusal = LoginRefused("throttled", _throttled_message(_delay_after(failures)))
-            else:
-                refusal = LoginRefused("invalid", LOGIN_FAILED_MESSAGE)
-            session.commit()
+        refusal = check_password_with_brake(session, account, password, "mot de passe incorrect")
+        if refusal is not None:
+            session.commit()  # keeps the counted failure
             raise refusal
         if account.email_confirmed_at is None:
             raise LoginRefused("unconfirmed", UNCONFIRMED_MESSAGE)

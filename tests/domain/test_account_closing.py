@@ -98,6 +98,21 @@ def test_a_wrong_password_counts_as_a_failed_login_with_the_same_brake(frozen_cl
     assert caught.value.reason == "throttled"
 
 
+def test_a_locked_account_cannot_be_closed_even_with_the_right_password(frozen_clock, claire):
+    account_id = account_id_of(claire)
+    with session_scope() as session:
+        account = session.get(Account, account_id)
+        account.locked_at = frozen_clock.now
+        session.add(account)
+        session.commit()
+    with pytest.raises(NotAllowed):  # a locked account has no session any more
+        close_for_session(claire.token, PASSWORD, True)
+    with session_scope() as session, pytest.raises(ValidationError) as caught:
+        account_closing.close_account(session, account_id, PASSWORD, True)
+    assert caught.value.errors == {"close_password": auth.LOCKED_MESSAGE}
+    assert account_row(account_id).closed_at is None
+
+
 @pytest.mark.parametrize(
     ("decisions", "label"),
     [
