@@ -342,7 +342,7 @@ def test_member_files_a_claim_with_two_files_and_follows_it(new_page, portal_ser
     expect(main).to_contain_text("FR76 •••• •••• •••• 0189")
     assert "3000 6000 0112" not in main.inner_text()
     expect(page.locator("#suivi li")).to_have_count(1)
-    expect(page.locator("#suivi li").first).to_contain_text(re.compile(r"déposée — \w+ \d{1,2}(er)? \w+ \d{4} à"))
+    expect(page.locator("#suivi li").first).to_contain_text(re.compile(r"déposée — \S+ \d{1,2}(er)? \S+ \d{4} à"))
     links = page.locator("#justificatifs-envoyes a")
     expect(links).to_have_text(["facture-aide-menagere.pdf", "photo-facture.png"])
     page.screenshot(path=str(portal_server.data_dir / "claim-phone.png"), full_page=True)
