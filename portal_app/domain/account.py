@@ -8,9 +8,10 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Contract, Insurer, Offer
-from portal_app.domain import audit, auth, clock, mail, mail_texts, tokens
+from portal_app.domain import actors, audit, auth, clock, mail, mail_texts, tokens
+from portal_app.domain.actors import Actor
 from portal_app.domain.emails import normalize_email
-from portal_app.domain.errors import NotAllowed, ValidationError
+from portal_app.domain.errors import ValidationError
 from portal_app.domain.formatting import long_date, paris_datetime
 from portal_app.domain.offers import contract_gives_access
 from portal_app.domain.passwords import check_new_password, hash_password, verify_password
@@ -58,12 +59,9 @@ def _audit_self(session: Session, account: Account, action: str) -> None:
     )
 
 
-def _member(session: Session, session_token: str) -> tuple[Account, Contract]:
-    user = auth.current_user(session, session_token)
-    account = session.get(Account, user.account_id)
-    if user.role != "member" or account.contract_id is None:
-        raise NotAllowed()
-    return account, session.get(Contract, account.contract_id)
+def _member(session: Session, actor: Actor) -> tuple[Account, Contract]:
+    member = actors.member(actor)
+    return session.get(Account, member.account_id), session.get(Contract, member.contract_id)
 
 
 def _validity_text(contract: Contract) -> str:
@@ -72,9 +70,9 @@ def _validity_text(contract: Contract) -> str:
     return f"du {long_date(contract.valid_from)} au {long_date(contract.valid_to)}"
 
 
-def member_overview(session_token: str) -> MemberOverview:
+def member_overview(actor: Actor) -> MemberOverview:
     with session_scope() as session:
-        account, contract = _member(session, session_token)
+        account, contract = _member(session, actor)
         offer = session.get(Offer, contract.offer_id)
         return MemberOverview(
             first_name=contract.holder_first_name,
@@ -88,9 +86,9 @@ def member_overview(session_token: str) -> MemberOverview:
         )
 
 
-def account_details(session_token: str) -> AccountDetails:
+def account_details(actor: Actor) -> AccountDetails:
     with session_scope() as session:
-        account, contract = _member(session, session_token)
+        account, contract = _member(session, actor)
         pending = session.exec(
             select(tokens.EmailToken)
             .where(
@@ -114,14 +112,14 @@ def account_details(session_token: str) -> AccountDetails:
         )
 
 
-def update_contact_details(session_token: str, phone: str, new_email: str, current_password: str) -> str:
+def update_contact_details(actor: Actor, phone: str, new_email: str, current_password: str) -> str:
     """« Modifier »: the phone changes at once; a new e-mail waits for its confirmation link.
 
     Changing the e-mail asks for the current password. Returns a French summary of what happened.
     Slow when the e-mail changes (bcrypt): call it from a thread.
     """
     with session_scope() as session:
-        account, contract = _member(session, session_token)
+        account, contract = _member(session, actor)
         errors: dict[str, str] = {}
         phone_e164 = None
         try:
@@ -163,10 +161,10 @@ def update_contact_details(session_token: str, phone: str, new_email: str, curre
         return " ".join(messages) or "Aucune modification à enregistrer."
 
 
-def change_password(session_token: str, current_password: str, new_password: str, confirmation: str) -> None:
+def change_password(actor: Actor, current_password: str, new_password: str, confirmation: str) -> None:
     """Rule 7: the new password is the one asked at the next login; every other session ends."""
     with session_scope() as session:
-        account, contract = _member(session, session_token)
+        account, contract = _member(session, actor)
         if not verify_password(current_password or "", account.password_hash):
             raise ValidationError("current_password", WRONG_CURRENT_PASSWORD)
         check_new_password(
@@ -178,12 +176,12 @@ def change_password(session_token: str, current_password: str, new_password: str
         )
         if verify_password(new_password, account.password_hash):
             raise ValidationError("new_password", "Le nouveau mot de passe doit être différent de l'actuel.")
-        set_password(session, account, contract, new_password, keep_session=session_token)
+        set_password(session, account, contract, new_password, keep_session_id=actors.member(actor).session_id)
         _audit_self(session, account, "password_changed")
 
 
 def set_password(
-    session: Session, account: Account, contract: Contract | None, password: str, keep_session: str | None
+    session: Session, account: Account, contract: Contract | None, password: str, keep_session_id: int | None
 ) -> None:
     """Store a new password: ends other sessions, reset links and pending e-mail changes, clears the lock.
 
@@ -196,16 +194,18 @@ def set_password(
     account.last_failed_login_at = None
     account.locked_at = None
     session.add(account)
-    auth.end_sessions(session, account.id, keep_token=keep_session)
+    auth.end_sessions(session, account.id, keep_session_id=keep_session_id)
     tokens.retire_tokens(session, account.id, tokens.RESET_PASSWORD, tokens.CHANGE_EMAIL)
     subject, body = mail_texts.password_changed(contract.holder_first_name if contract else "")
     mail.queue_mail(session, account.email, subject, body)
 
 
-def confirm_email_link(secret: str) -> str:
-    """The link of a confirmation e-mail (new account or new address); returns what to tell the member."""
+def confirm_email_link(link_digest: str) -> str:
+    """The link of a confirmation e-mail (new account or new address); returns what to tell the member.
+
+    `link_digest`: the SHA-256 of the link's secret (the page's server side never sees the secret)."""
     with session_scope() as session:
-        token = tokens.find_usable_token(session, secret, (tokens.CONFIRM_EMAIL, tokens.CHANGE_EMAIL))
+        token = tokens.find_usable_token_by_digest(session, link_digest, (tokens.CONFIRM_EMAIL, tokens.CHANGE_EMAIL))
         if token is None or not tokens.consume_token(session, token):
             raise ValidationError(
                 "token",

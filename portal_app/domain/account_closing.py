@@ -26,7 +26,8 @@ from portal_app.db.models import (
     SecondFactor,
     Trip,
 )
-from portal_app.domain import audit, auth, clock, mail, mail_texts, trips
+from portal_app.domain import actors, audit, auth, clock, mail, mail_texts, trips
+from portal_app.domain.actors import Actor
 from portal_app.domain.claims import STATUS_LABELS
 from portal_app.domain.errors import NotAllowed, ValidationError
 
@@ -165,13 +166,11 @@ def close_account(session: Session, account_id: int, password: str, confirmation
     session.flush()
 
 
-def close_for_session(session_token: str, password: str, confirmation: bool) -> None:
-    """The logged-in member closes their own account: the account comes from the session only.
+def close_for_session(actor: Actor, password: str, confirmation: bool) -> None:
+    """The logged-in member closes their own account: the account comes from the actor only.
 
     Slow (bcrypt): call it from a thread.
     """
+    member = actors.member(actor)
     with session_scope() as session:
-        user = auth.current_user(session, session_token, touch=False)
-        if user.role != "member":
-            raise NotAllowed()
-        close_account(session, user.account_id, password, confirmation)
+        close_account(session, member.account_id, password, confirmation)

@@ -1,7 +1,10 @@
 """Logging in and out, login sessions, and the brute-force brake (PRODUCT.md rule 5).
 
-A session is a random 256-bit token held by the browser; the database keeps only its SHA-256.
-Sessions end after 30 minutes without activity, 12 hours after login, or at « Déconnexion ».
+A session is a random 256-bit token held by the browser in an HttpOnly cookie; the database keeps only its
+SHA-256. The password is checked over the websocket, which cannot set an HttpOnly cookie: a right password
+gives a single-use grant (valid LOGIN_GRANT_LIFETIME), which the browser exchanges at once on the portal's
+own HTTP route for the session cookie (`open_session`). Sessions end after 30 minutes without activity,
+12 hours after login, or at « Déconnexion ».
 """
 
 from __future__ import annotations
@@ -56,16 +59,20 @@ class LoginRefused(DomainError):
 
 @dataclass(frozen=True)
 class LoginResult:
-    session_token: str
+    """A right password: `grant` is exchanged for the session cookie by the HTTP route (never stored)."""
+
+    grant: str
     role: str
     second_factor_required: bool = False
 
 
 @dataclass(frozen=True)
-class CurrentUser:
-    account_id: int
+class OpenedSession:
+    """What the HTTP route puts in the cookie; `pending` while an adviser still owes the TOTP code."""
+
+    session_token: str
     role: str
-    contract_id: int | None
+    pending: bool
 
 
 def _delay_after(failures: int) -> timedelta:
@@ -192,53 +199,33 @@ def login(email: str, password: str) -> LoginResult:
             raise refusal
         if account.email_confirmed_at is None:
             raise LoginRefused("unconfirmed", UNCONFIRMED_MESSAGE)
-        secret = start_session(session, account)
-        return LoginResult(session_token=secret, role=account.role, second_factor_required=account.role == "adviser")
+        account.failed_login_count = 0
+        account.last_failed_login_at = None
+        session.add(account)
+        grant = tokens.issue_token(session, account.id, tokens.LOGIN_GRANT)
+        return LoginResult(grant=grant, role=account.role, second_factor_required=account.role == "adviser")
 
 
-def _live_session(session: Session, session_token: str) -> LoginSession | None:
-    if not session_token or len(session_token) > 200:
-        return None
-    login_session = session.exec(
-        select(LoginSession).where(LoginSession.token_hash == tokens.digest(session_token))
-    ).first()
-    if login_session is None or login_session.ended_at is not None or login_session.second_factor_pending:
-        return None
-    now = clock.now()
-    if as_utc(login_session.expires_at) <= now or as_utc(login_session.last_seen_at) + IDLE_TIMEOUT <= now:
-        return None
-    return login_session
-
-
-def current_user(session: Session, session_token: str, touch: bool = True) -> CurrentUser:
-    """The account behind a session token, or NotAllowed. Counts as activity for the idle timeout."""
-    login_session = _live_session(session, session_token)
-    if login_session is None:
-        raise NotAllowed()
-    account = session.get(Account, login_session.account_id)
-    if account is None or account.locked_at is not None or account.closed_at is not None:
-        raise NotAllowed()
-    now = clock.now()
-    if touch and as_utc(login_session.last_seen_at) + TOUCH_INTERVAL <= now:
-        login_session.last_seen_at = now
-        session.add(login_session)
-    return CurrentUser(account.id, account.role, account.contract_id)
-
-
-def authenticate(session_token: str) -> CurrentUser:
+def open_session(grant: str) -> OpenedSession:
+    """Exchange a login grant (single use, seconds old) for a new session; NotAllowed when spent or stale."""
     with session_scope() as session:
-        return current_user(session, session_token)
+        token = tokens.find_usable_token(session, grant, (tokens.LOGIN_GRANT,))
+        if token is None or not tokens.consume_token(session, token):
+            raise NotAllowed()
+        account = session.get(Account, token.account_id)
+        if account is None or account.locked_at is not None or account.closed_at is not None:
+            raise NotAllowed()
+        secret = start_session(session, account)
+        return OpenedSession(session_token=secret, role=account.role, pending=account.role == "adviser")
 
 
-def logout(session_token: str) -> None:
+def logout(session_digest: str) -> None:
     """End the session on the server (the cookie alone is worthless afterwards)."""
-    if not session_token or len(session_token) > 200:
+    if not session_digest or len(session_digest) != 64:
         return
     with session_scope() as session:
         login_session = session.exec(
-            select(LoginSession).where(
-                LoginSession.token_hash == tokens.digest(session_token), LoginSession.ended_at.is_(None)
-            )
+            select(LoginSession).where(LoginSession.token_hash == session_digest, LoginSession.ended_at.is_(None))
         ).first()
         if login_session is None:
             return
@@ -255,11 +242,11 @@ def logout(session_token: str) -> None:
         )
 
 
-def end_sessions(session: Session, account_id: int, keep_token: str | None = None) -> None:
+def end_sessions(session: Session, account_id: int, keep_session_id: int | None = None) -> None:
     """End every session of the account, except the one making the request when given."""
     query = sa.update(LoginSession).where(LoginSession.account_id == account_id, LoginSession.ended_at.is_(None))
-    if keep_token:
-        query = query.where(LoginSession.token_hash != tokens.digest(keep_token))
+    if keep_session_id is not None:
+        query = query.where(LoginSession.id != keep_session_id)
     session.execute(query.values(ended_at=clock.now()))
 
 

@@ -15,11 +15,12 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
-from portal_app.domain import audit, auth, clock, file_store, mail, mail_texts
+from portal_app.domain import actors, audit, clock, file_store, mail, mail_texts
+from portal_app.domain.actors import Actor
 from portal_app.domain.advisers import require_adviser
 from portal_app.domain.assistance_files import format_quantity, parse_quantity
 from portal_app.domain.claims import STATUS_LABELS, ClaimView, claim_view
-from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
+from portal_app.domain.errors import NotFound, ValidationError
 
 REFUSAL_REASONS = {
     "hors_garantie": "Prestation non couverte par votre garantie d'assistance",
@@ -211,22 +212,18 @@ class FileDownload:
     content: bytes
 
 
-def open_claim_file(session_token: str, file_id: int) -> FileDownload:
+def open_claim_file(actor: Actor | None, file_id: int) -> FileDownload:
     """The owner or an adviser (audited) gets the decrypted file; anyone else NotFound, never a hint."""
     with session_scope() as session:
-        try:
-            user = auth.current_user(session, session_token)
-        except NotAllowed:
-            raise NotFound() from None
         stored = session.get(ClaimFile, file_id) if isinstance(file_id, int) else None
         if stored is None:
             raise NotFound()
         claim = session.get(Claim, stored.claim_id)
-        if user.role == "member":
-            if claim.contract_id != user.contract_id:
+        if isinstance(actor, actors.Member):
+            if claim.contract_id != actor.contract_id:
                 raise NotFound()
-        elif user.role == "adviser":
-            adviser = session.get(Account, user.account_id)
+        elif isinstance(actor, actors.Adviser):
+            adviser = session.get(Account, actor.account_id)
             audit.record(
                 session,
                 "claim_file_downloaded",

@@ -36,15 +36,16 @@ def request_password_reset(email: str) -> str:
     return REQUEST_ANSWER
 
 
-def reset_link_is_valid(secret: str) -> bool:
+def reset_link_is_valid(link_digest: str) -> bool:
+    """`link_digest`: the SHA-256 of the link's secret (the page's server side never sees the secret)."""
     with session_scope() as session:
-        return tokens.find_usable_token(session, secret, (tokens.RESET_PASSWORD,)) is not None
+        return tokens.find_usable_token_by_digest(session, link_digest, (tokens.RESET_PASSWORD,)) is not None
 
 
-def reset_password(secret: str, new_password: str, confirmation: str) -> None:
+def reset_password(link_digest: str, new_password: str, confirmation: str) -> None:
     """Set the new password: ends every session, clears the lock, confirms the address (the link proves it)."""
     with session_scope() as session:
-        token = tokens.find_usable_token(session, secret, (tokens.RESET_PASSWORD,))
+        token = tokens.find_usable_token_by_digest(session, link_digest, (tokens.RESET_PASSWORD,))
         if token is None:
             raise ValidationError("token", INVALID_LINK)
         account = session.get(Account, token.account_id)
@@ -55,7 +56,7 @@ def reset_password(secret: str, new_password: str, confirmation: str) -> None:
             raise ValidationError("token", INVALID_LINK)
         if account.email_confirmed_at is None:
             account.email_confirmed_at = clock.now()
-        set_password(session, account, contract, new_password, keep_session=None)
+        set_password(session, account, contract, new_password, keep_session_id=None)
         audit.record(
             session,
             "password_reset",

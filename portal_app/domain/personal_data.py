@@ -37,7 +37,8 @@ from portal_app.db.models import (
     OutgoingMail,
     Trip,
 )
-from portal_app.domain import audit, auth, clock
+from portal_app.domain import actors, audit, clock
+from portal_app.domain.actors import Actor
 from portal_app.domain.claims import STATUS_LABELS as CLAIM_STATUS_LABELS
 from portal_app.domain.errors import NotAllowed
 from portal_app.domain.secret_box import open_sealed
@@ -383,13 +384,11 @@ def export_personal_data(session: Session, account_id: int) -> dict[str, Any]:
     return data
 
 
-def export_for_session(session_token: str) -> dict[str, Any]:
-    """The logged-in member's own data: the account comes from the session, never from the request."""
+def export_for_session(actor: Actor) -> dict[str, Any]:
+    """The logged-in member's own data: the account comes from the actor, never from the request."""
+    member = actors.member(actor)
     with session_scope() as session:
-        user = auth.current_user(session, session_token)
-        if user.role != "member":
-            raise NotAllowed()
-        return export_personal_data(session, user.account_id)
+        return export_personal_data(session, member.account_id)
 
 
 def file_name(today: date | None = None) -> str:

@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import as_utc, session_scope
 from portal_app.db.models import Account, AuditEvent, LoginSession, RecoveryCode, SecondFactor
-from portal_app.domain import audit, auth, clock, tokens
+from portal_app.domain import actors, audit, auth, clock, tokens
+from portal_app.domain.actors import Actor
 from portal_app.domain.errors import NotAllowed, ValidationError
 from portal_app.domain.secret_box import open_sealed, seal
 
@@ -36,19 +37,16 @@ class Enrolment:
     qr_svg_data_uri: str
 
 
-def _pending(session: Session, session_token: str) -> tuple[LoginSession, Account]:
-    if not session_token or len(session_token) > 200:
-        raise NotAllowed()
-    login_session = session.exec(
-        select(LoginSession).where(LoginSession.token_hash == tokens.digest(session_token))
-    ).first()
+def _pending(session: Session, actor: Actor) -> tuple[LoginSession, Account]:
+    pending = actors.pending_adviser(actor)
+    login_session = session.get(LoginSession, pending.session_id)
     if (
         login_session is None
         or not login_session.second_factor_pending
         or login_session.ended_at is not None
         or as_utc(login_session.expires_at) <= clock.now()
     ):
-        raise NotAllowed("Votre connexion a expiré : saisissez à nouveau votre adresse e-mail et votre mot de passe.")
+        raise NotAllowed(actors.SECOND_FACTOR_EXPIRED)
     account = session.get(Account, login_session.account_id)
     if account is None or account.role != "adviser" or account.locked_at is not None:
         raise NotAllowed()
@@ -59,17 +57,17 @@ def _factor(session: Session, account_id: int) -> SecondFactor | None:
     return session.exec(select(SecondFactor).where(SecondFactor.account_id == account_id)).first()
 
 
-def needs_enrolment(session_token: str) -> bool:
+def needs_enrolment(actor: Actor) -> bool:
     with session_scope() as session:
-        _login_session, account = _pending(session, session_token)
+        _login_session, account = _pending(session, actor)
         factor = _factor(session, account.id)
         return factor is None or factor.confirmed_at is None
 
 
-def start_enrolment(session_token: str) -> Enrolment:
+def start_enrolment(actor: Actor) -> Enrolment:
     """A new secret for an adviser who has none confirmed yet; shown once, as a QR code and as text."""
     with session_scope() as session:
-        _login_session, account = _pending(session, session_token)
+        _login_session, account = _pending(session, actor)
         factor = _factor(session, account.id)
         if factor is not None and factor.confirmed_at is not None:
             raise NotAllowed("La double authentification est déjà activée pour ce compte.")
@@ -135,11 +133,11 @@ def _open_session(session: Session, login_session: LoginSession, account: Accoun
     audit.record(session, "login_success", account, target_type="account", target_id=account.id)
 
 
-def confirm_enrolment(session_token: str, code: str) -> list[str]:
+def confirm_enrolment(actor: Actor, code: str) -> list[str]:
     """The first code proves the app is set up; returns the recovery codes, shown once."""
     code = "".join((code or "").split())
     with session_scope() as session:
-        login_session, account = _pending(session, session_token)
+        login_session, account = _pending(session, actor)
         factor = _factor(session, account.id)
         if factor is None or factor.confirmed_at is not None:
             raise NotAllowed()
@@ -158,11 +156,11 @@ def confirm_enrolment(session_token: str, code: str) -> list[str]:
         return codes
 
 
-def verify(session_token: str, code: str) -> None:
+def verify(actor: Actor, code: str) -> None:
     """A TOTP code (never the same one twice) or an unused recovery code opens the pending session."""
     code = (code or "").strip().upper()[:40]
     with session_scope() as session:
-        login_session, account = _pending(session, session_token)
+        login_session, account = _pending(session, actor)
         ids = (login_session.id, account.id)
         factor = _factor(session, account.id)
         if factor is None or factor.confirmed_at is None:

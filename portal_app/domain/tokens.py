@@ -16,11 +16,13 @@ from portal_app.domain import clock
 CONFIRM_EMAIL = "confirm_email"
 CHANGE_EMAIL = "change_email"
 RESET_PASSWORD = "reset_password"
+LOGIN_GRANT = "login_grant"
 
 LIFETIMES = {
     CONFIRM_EMAIL: timedelta(hours=48),
     CHANGE_EMAIL: timedelta(hours=48),
     RESET_PASSWORD: timedelta(hours=1),
+    LOGIN_GRANT: timedelta(seconds=60),  # the browser exchanges it at once for the session cookie
 }
 
 
@@ -59,9 +61,16 @@ def issue_token(session: Session, account_id: int, purpose: str, new_email: str 
 
 
 def find_usable_token(session: Session, secret: str, purposes: tuple[str, ...]) -> EmailToken | None:
-    if not secret or len(secret) > 200:
+    if not secret or not isinstance(secret, str) or len(secret) > 200:
         return None
-    token = session.exec(select(EmailToken).where(EmailToken.token_hash == digest(secret))).first()
+    return find_usable_token_by_digest(session, digest(secret), purposes)
+
+
+def find_usable_token_by_digest(session: Session, token_digest: str, purposes: tuple[str, ...]) -> EmailToken | None:
+    """For e-mail links: the server side sees only the SHA-256 of the secret the link's cookie holds."""
+    if not isinstance(token_digest, str) or len(token_digest) != 64:
+        return None
+    token = session.exec(select(EmailToken).where(EmailToken.token_hash == token_digest)).first()
     if token is None or token.purpose not in purposes or token.used_at is not None:
         return None
     if as_utc(token.expires_at) <= clock.now():

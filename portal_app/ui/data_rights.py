@@ -1,23 +1,20 @@
 """The member's rights on their data, on « Mon compte »: download everything (JSON), close the account.
 
 The download is a plain HTTP route (/telechargement/mes-donnees, see downloads.py) that checks the session
-cookie on the server. Closing asks the domain (account_closing) with the session token; on success the
-browser forgets the session and shows /compte-cloture.
+cookie on the server. Closing asks the domain (account_closing) through the road; on success the
+browser's cookie is cleared by the HTTP route and /compte-cloture is shown.
 """
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from portal_app.domain import account_closing
-from portal_app.domain.errors import NotAllowed, ValidationError
 from portal_app.ui import components as ui
-from portal_app.ui.background import kick_mail_delivery
-from portal_app.ui.forms import checked, focus_first_error, text
-from portal_app.ui.request_origin import remember_origin
-from portal_app.ui.session_state import SessionState, login_redirect
+from portal_app.ui import road
+from portal_app.ui.forms import checked, text
+from portal_app.ui.session_cookie import CLEAR_COOKIE_THEN
+from portal_app.ui.session_state import SessionState
 
 DOWNLOAD_PATH = "/telechargement/mes-donnees"
 CLOSED_PATH = "/compte-cloture"
@@ -44,33 +41,18 @@ class CloseAccountState(rx.State):
     def reset_form(self):
         self.errors, self.busy = {}, False
 
-    @rx.event
+    @road.handler(["close_account", "close_password", "close_confirmation"], busy=True, sends_mail=True)
     async def close(self, form_data: dict):
-        remember_origin(self)
-        session = await self.get_state(SessionState)
         self.errors = {}
-        self.busy = True
-        yield
-        try:
-            await asyncio.to_thread(
-                account_closing.close_for_session,
-                session.session_token,
-                text(form_data, "close_password", 1000),
-                checked(form_data, "close_confirmation"),
-            )
-        except NotAllowed:
-            session._forget()
-            yield login_redirect("/mon-espace/compte")
-            return
-        except ValidationError as error:
-            self.errors = error.errors
-            yield focus_first_error(error, ["close_account", "close_password", "close_confirmation"])
-            return
-        finally:
-            self.busy = False
-        kick_mail_delivery()
-        session._forget()
-        yield rx.redirect(CLOSED_PATH, replace=True)
+        await road.act(
+            self,
+            account_closing.close_for_session,
+            text(form_data, "close_password", 1000),
+            checked(form_data, "close_confirmation"),
+        )
+        (await self.get_state(SessionState)).forget()
+        # The session rows are gone: the cookie is worthless; the HTTP route clears it on the way out.
+        return rx.call_script(CLEAR_COOKIE_THEN.replace("__TARGET__", CLOSED_PATH))
 
 
 def data_rights_section() -> rx.Component:

@@ -16,20 +16,26 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal_app.domain import audit
+from portal_app.domain import actors, audit, tokens
 from portal_app.domain.claims_backoffice import open_claim_file
 from portal_app.domain.errors import NotAllowed, NotFound
 from portal_app.domain.personal_data import export_for_session, file_name
-from portal_app.ui.session_state import SESSION_COOKIE
+from portal_app.ui.session_cookie import SESSION_COOKIE
+
+
+def _actor_of(request: Request) -> actors.Actor | None:
+    """The actor behind the request's session cookie (None without a live session): runs in a thread."""
+    secret = request.cookies.get(SESSION_COOKIE, "")
+    return actors.resolve_or_none(tokens.digest(secret)) if secret and len(secret) <= 200 else None
+
 
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
 
 async def claim_file(request: Request) -> Response:
     audit.set_origin(request.client.host if request.client else "", request.headers.get("user-agent", ""))
-    token = request.cookies.get(SESSION_COOKIE, "")
     try:
-        download = await asyncio.to_thread(open_claim_file, token, request.path_params["file_id"])
+        download = await asyncio.to_thread(lambda: open_claim_file(_actor_of(request), request.path_params["file_id"]))
     except NotFound:
         return Response(
             "Fichier introuvable.", status_code=404, media_type="text/plain; charset=utf-8", headers=PRIVATE_HEADERS
@@ -45,9 +51,8 @@ async def claim_file(request: Request) -> Response:
 async def personal_data(request: Request) -> Response:
     """The logged-in member's data as a JSON file; without a live member session, off to the login page."""
     audit.set_origin(request.client.host if request.client else "", request.headers.get("user-agent", ""))
-    token = request.cookies.get(SESSION_COOKIE, "")
     try:
-        data = await asyncio.to_thread(export_for_session, token)
+        data = await asyncio.to_thread(lambda: export_for_session(_actor_of(request)))
     except NotAllowed:
         return RedirectResponse(
             "/connexion?next=/mon-espace/compte", status_code=303, headers={"Cache-Control": "no-store"}

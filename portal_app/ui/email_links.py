@@ -13,6 +13,7 @@ from portal_app.ui import components as ui
 from portal_app.ui.background import kick_mail_delivery
 from portal_app.ui.forms import focus_first_error, text
 from portal_app.ui.request_origin import remember_origin
+from portal_app.ui.session_cookie import link_digest
 
 
 class EmailConfirmationState(rx.State):
@@ -22,17 +23,15 @@ class EmailConfirmationState(rx.State):
 
     @rx.event
     async def load(self):
+        """The link's secret came in the `ea_lien` cookie (session_cookie.py): the page only sees its digest."""
         remember_origin(self)
-        token = self.router.url.query_parameters.get("token", "")
         self.done = False
         try:
-            self.outcome = await asyncio.to_thread(account.confirm_email_link, token)
+            self.outcome = await asyncio.to_thread(account.confirm_email_link, link_digest(self))
             self.success = True
         except ValidationError as error:
             self.outcome, self.success = error.message, False
         self.done = True
-        # The token leaves the address bar (and the history) once used.
-        return rx.call_script("window.history.replaceState(null, '', '/confirmation-email')")
 
 
 def email_confirmation_page() -> rx.Component:
@@ -97,17 +96,14 @@ class NewPasswordState(rx.State):
     done: bool = False
     checked: bool = False
     busy: bool = False
-    _token: str = ""
 
     @rx.event
     async def load(self):
+        """The link's secret came in the `ea_lien` cookie (session_cookie.py): the page only sees its digest."""
         remember_origin(self)
         self.errors, self.done, self.checked, self.busy = {}, False, False, False
-        self._token = self.router.url.query_parameters.get("token", "")[:200]
-        self.link_valid = await asyncio.to_thread(password_reset.reset_link_is_valid, self._token)
+        self.link_valid = await asyncio.to_thread(password_reset.reset_link_is_valid, link_digest(self))
         self.checked = True
-        # Keep the secret out of the address bar, the history and any later Referer.
-        return rx.call_script("window.history.replaceState(null, '', '/nouveau-mot-de-passe')")
 
     @rx.event
     async def submit(self, form_data: dict):
@@ -118,7 +114,7 @@ class NewPasswordState(rx.State):
         try:
             await asyncio.to_thread(
                 password_reset.reset_password,
-                self._token,
+                link_digest(self),
                 text(form_data, "password", 1000),
                 text(form_data, "password_confirmation", 1000),
             )
@@ -130,7 +126,6 @@ class NewPasswordState(rx.State):
             return
         finally:
             self.busy = False
-        self._token = ""
         self.done = True
         kick_mail_delivery()
 

@@ -12,7 +12,7 @@ import reflex as rx
 from portal_app import settings
 from portal_app.domain import auth, faq
 from portal_app.ui import components as ui
-from portal_app.ui.session_state import SESSION_COOKIE
+from portal_app.ui.session_cookie import SESSION_COOKIE
 
 NOT_FOUND_TITLE = "Page introuvable"
 BROWSERS_PAGE = "/navigateurs"

@@ -6,16 +6,20 @@ import asyncio
 
 import reflex as rx
 
-from portal_app.domain import auth
+from portal_app.domain import actors, auth
 from portal_app.domain.errors import ValidationError
 from portal_app.domain.faq import LOGIN_IDENTIFIERS_ENTRY
 from portal_app.ui import components as ui
 from portal_app.ui.background import kick_mail_delivery
 from portal_app.ui.forms import focus_first_error, text
 from portal_app.ui.request_origin import remember_origin
+from portal_app.ui.session_cookie import open_session_script
 from portal_app.ui.session_state import SessionState, safe_next
 
 FIELDS = ["email", "password"]
+SECOND_FACTOR_PATH = "/connexion/verification"
+INFO_LOGGED_OUT = "Vous êtes déconnecté(e)."
+INFO_EXPIRED = "Votre connexion n'a pas pu être ouverte : veuillez vous connecter à nouveau."
 
 
 def _landing(role: str, next_path: str | None) -> str:
@@ -38,11 +42,13 @@ class LoginState(rx.State):
     async def load(self):
         self.errors, self.refusal, self.refusal_reason, self.busy = {}, "", "", False
         params = self.router.url.query_parameters
-        self.info = "Vous êtes déconnecté(e)." if params.get("deconnecte") else ""
+        self.info = INFO_LOGGED_OUT if params.get("deconnecte") else INFO_EXPIRED if params.get("expiree") else ""
         session = await self.get_state(SessionState)
-        user = await session._current_user()
-        if user is not None:
-            return rx.redirect(_landing(user.role, params.get("next")), replace=True)
+        actor = await session.current_actor()
+        if isinstance(actor, actors.PendingAdviser):
+            return rx.redirect(SECOND_FACTOR_PATH, replace=True)
+        if actor is not None:
+            return rx.redirect(_landing(actors.role_of(actor), params.get("next")), replace=True)
 
     @rx.event
     async def submit(self, form_data: dict):
@@ -63,13 +69,13 @@ class LoginState(rx.State):
             return
         finally:
             self.busy = False
-        session = await self.get_state(SessionState)
         if result.second_factor_required:
-            session._start_pending(result.session_token)
-            yield rx.redirect("/connexion/verification", replace=True)
-            return
-        session._start(result.session_token, result.role)
-        yield rx.redirect(_landing(result.role, self.router.url.query_parameters.get("next")), replace=True)
+            target = SECOND_FACTOR_PATH
+        else:
+            target = _landing(result.role, self.router.url.query_parameters.get("next"))
+            (await self.get_state(SessionState)).signed_in(result.role)
+        # The grant travels in this script only (never in a state var); the HTTP route sets the cookie.
+        yield open_session_script(result.grant, target)
 
     @rx.event
     async def resend_confirmation(self):

@@ -1,35 +1,28 @@
 """Member pages: /mon-espace, /mon-espace/compte (« Modifier »), /mon-espace/mot-de-passe.
 
-Each page's on_load asks the domain for the data with the session token; no session, no data:
-the member is sent to /connexion and brought back after login.
+Each page's on_load asks the domain for the data through the road: no session, no data; the member is
+sent to /connexion and brought back after login.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 
 import reflex as rx
 
-from portal_app.domain import account, assistance_files
-from portal_app.domain.errors import NotAllowed, ValidationError
+from portal_app.domain import account, actors, assistance_files
 from portal_app.domain.passwords import ADVICE_TEXT, RULE_TEXT
 from portal_app.domain.phone import PHONE_RULE
 from portal_app.ui import components as ui
-from portal_app.ui.background import kick_mail_delivery
+from portal_app.ui import road
 from portal_app.ui.data_rights import CloseAccountState, data_rights_section
-from portal_app.ui.forms import focus_first_error, text
-from portal_app.ui.request_origin import remember_origin
-from portal_app.ui.session_state import SessionState, login_redirect
+from portal_app.ui.forms import text
+from portal_app.ui.session_state import SessionState
 
 INSURER_NOTE = (
     "Vos nom, prénom, contrat et bénéficiaires sont transmis par votre mutuelle ou votre assurance : pour les "
     "corriger, rapprochez-vous de votre conseiller."
 )
-
-
-async def _session(state: rx.State) -> SessionState:
-    return await state.get_state(SessionState)
 
 
 def member_nav() -> rx.Component:
@@ -81,18 +74,12 @@ class MemberHomeState(rx.State):
     is_valid: bool = False
     files: list[dict] = []
 
-    @rx.event
+    @road.handler()
     async def load(self):
-        remember_origin(self)
-        session = await _session(self)
         self.loaded = False
-        try:
-            overview = await asyncio.to_thread(account.member_overview, session.session_token)
-            files = await asyncio.to_thread(assistance_files.files_for_member, session.session_token)
-        except NotAllowed:
-            session._forget()
-            return login_redirect(self.router.url.path)
-        session.is_logged_in = True
+        overview = await road.act(self, account.member_overview)
+        files = await road.act(self, assistance_files.files_for_member)
+        (await self.get_state(SessionState)).signed_in("member")
         data = dataclasses.asdict(overview)
         self.beneficiaries = data.pop("beneficiaries")
         self.is_valid = data.pop("is_valid")
@@ -155,26 +142,19 @@ class AccountState(rx.State):
     errors: dict[str, str] = {}
     message: str = ""
 
-    async def _reload(self) -> rx.event.EventSpec | None:
-        session = await _session(self)
-        try:
-            details = await asyncio.to_thread(account.account_details, session.session_token)
-        except NotAllowed:
-            session._forget()
-            return login_redirect(self.router.url.path)
+    async def _reload(self) -> None:
+        details = await road.act(self, account.account_details)
         data = dataclasses.asdict(details)
         self.beneficiaries = data.pop("beneficiaries")
         self.details = data
         self.loaded = True
-        return None
 
-    @rx.event
+    @road.handler()
     async def load(self):
-        remember_origin(self)
         self.loaded, self.editing, self.errors, self.message = False, False, {}, ""
         closing = await self.get_state(CloseAccountState)
         closing.errors, closing.busy = {}, False
-        return await self._reload()
+        await self._reload()
 
     @rx.event
     def start_editing(self):
@@ -185,34 +165,18 @@ class AccountState(rx.State):
     def cancel_editing(self):
         self.editing, self.errors = False, {}
 
-    @rx.event
+    @road.handler(["phone", "email", "current_password"], busy=True, sends_mail=True)
     async def save(self, form_data: dict):
-        remember_origin(self)
-        session = await _session(self)
         self.errors, self.message = {}, ""
-        self.busy = True
-        yield
-        try:
-            self.message = await asyncio.to_thread(
-                account.update_contact_details,
-                session.session_token,
-                text(form_data, "phone", 40),
-                text(form_data, "email", 254),
-                text(form_data, "current_password", 1000),
-            )
-        except NotAllowed:
-            session._forget()
-            yield login_redirect(self.router.url.path)
-            return
-        except ValidationError as error:
-            self.errors = error.errors
-            yield focus_first_error(error, ["phone", "email", "current_password"])
-            return
-        finally:
-            self.busy = False
-        kick_mail_delivery()
+        self.message = await road.act(
+            self,
+            account.update_contact_details,
+            text(form_data, "phone", 40),
+            text(form_data, "email", 254),
+            text(form_data, "current_password", 1000),
+        )
         self.editing = False
-        yield await self._reload()
+        await self._reload()
 
 
 def account_view() -> rx.Component:
@@ -320,43 +284,24 @@ class PasswordState(rx.State):
     done: bool = False
     busy: bool = False
 
-    @rx.event
+    @road.handler()
     async def load(self):
-        remember_origin(self)
         self.loaded, self.errors, self.done = False, {}, False
-        session = await _session(self)
-        if await session._current_user() is None:
-            return login_redirect(self.router.url.path)
+        actors.member(await road.actor(self))
         self.loaded = True
 
-    @rx.event
+    @road.handler(["current_password", "new_password", "new_password_confirmation"], busy=True, sends_mail=True)
     async def submit(self, form_data: dict):
-        remember_origin(self)
-        session = await _session(self)
         self.errors, self.done = {}, False
-        self.busy = True
-        yield
-        try:
-            await asyncio.to_thread(
-                account.change_password,
-                session.session_token,
-                text(form_data, "current_password", 1000),
-                text(form_data, "new_password", 1000),
-                text(form_data, "new_password_confirmation", 1000),
-            )
-        except NotAllowed:
-            session._forget()
-            yield login_redirect(self.router.url.path)
-            return
-        except ValidationError as error:
-            self.errors = error.errors
-            yield focus_first_error(error, ["current_password", "new_password", "new_password_confirmation"])
-            return
-        finally:
-            self.busy = False
+        await road.act(
+            self,
+            account.change_password,
+            text(form_data, "current_password", 1000),
+            text(form_data, "new_password", 1000),
+            text(form_data, "new_password_confirmation", 1000),
+        )
         self.done = True
-        kick_mail_delivery()
-        yield rx.call_script("document.getElementById('mot-de-passe-form')?.reset()")
+        return rx.call_script("document.getElementById('mot-de-passe-form')?.reset()")
 
 
 def password_page() -> rx.Component:

@@ -2,64 +2,77 @@
 
 from __future__ import annotations
 
-import asyncio
+import json
 
 import reflex as rx
 
 from portal_app.domain import second_factor
 from portal_app.domain.errors import NotAllowed, ValidationError
 from portal_app.ui import components as ui
+from portal_app.ui import road
 from portal_app.ui.forms import text
 from portal_app.ui.request_origin import remember_origin
 from portal_app.ui.session_state import SessionState
 
+# An empty image until the script puts the QR code in (the key it encodes is never in a state var).
+QR_PLACEHOLDER = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
+
+
+def _show_secrets(qr_code: str = "", secret: str = "", recovery_codes: list[str] | None = None) -> rx.event.EventSpec:
+    """The TOTP key and the recovery codes go into the page by this script, never into a state var (Reflex
+    stores states on disk or in Redis). Retried for a moment: React draws the elements after the new mode."""
+    values = json.dumps({"qr": qr_code, "secret": secret, "codes": recovery_codes or []})
+    return rx.call_script(
+        "(() => { const v = " + values + "; let tries = 0; const fill = () => {"
+        " const img = document.getElementById('qr-totp'), key = document.getElementById('cle-totp'),"
+        " list = document.getElementById('codes-de-secours');"
+        " if (!img && !key && !list) { if (++tries < 40) setTimeout(fill, 50); return; }"
+        " if (img && v.qr) img.src = v.qr; if (key) key.textContent = v.secret;"
+        " if (list) list.replaceChildren(...v.codes.map((c) => { const li = document.createElement('li');"
+        " li.className = 'font-mono'; li.textContent = c; return li; })); }; fill(); })()"
+    )
+
 
 class SecondFactorState(rx.State):
     mode: str = ""  # enrol, verify, codes
-    qr_code: str = ""
-    secret: str = ""
-    recovery_codes: list[str] = []
     errors: dict[str, str] = {}
     problem: str = ""
 
     @rx.event
     async def load(self):
-        self.errors, self.problem, self.recovery_codes, self.mode = {}, "", [], ""
-        session = await self.get_state(SessionState)
-        token = session.session_token
+        remember_origin(self)
+        self.errors, self.problem, self.mode = {}, "", ""
         try:
-            if await asyncio.to_thread(second_factor.needs_enrolment, token):
-                enrolment = await asyncio.to_thread(second_factor.start_enrolment, token)
-                self.qr_code, self.secret, self.mode = enrolment.qr_svg_data_uri, enrolment.secret, "enrol"
-            else:
-                self.qr_code, self.secret, self.mode = "", "", "verify"
+            if await road.act(self, second_factor.needs_enrolment):
+                enrolment = await road.act(self, second_factor.start_enrolment)
+                self.mode = "enrol"
+                return _show_secrets(enrolment.qr_svg_data_uri, enrolment.secret)
+            self.mode = "verify"
         except NotAllowed as refusal:
-            session._forget()
+            (await self.get_state(SessionState)).forget()
             self.problem = refusal.message
+        return None
 
     @rx.event
     async def submit(self, form_data: dict):
         remember_origin(self)
-        session = await self.get_state(SessionState)
         self.errors = {}
         code = text(form_data, "code", 40)
         try:
             if self.mode == "enrol":
-                self.recovery_codes = await asyncio.to_thread(
-                    second_factor.confirm_enrolment, session.session_token, code
-                )
-                self.qr_code, self.secret, self.mode = "", "", "codes"
-                session._verified()
-                return
-            await asyncio.to_thread(second_factor.verify, session.session_token, code)
+                recovery_codes = await road.act(self, second_factor.confirm_enrolment, code)
+                self.mode = "codes"
+                (await self.get_state(SessionState)).signed_in("adviser")
+                return _show_secrets(recovery_codes=recovery_codes)
+            await road.act(self, second_factor.verify, code)
         except ValidationError as error:
             self.errors = error.errors
             return rx.call_script("document.getElementById('code')?.focus()")
         except NotAllowed as refusal:
-            session._forget()
+            (await self.get_state(SessionState)).forget()
             self.problem, self.mode = refusal.message, ""
-            return
-        session._verified()
+            return None
+        (await self.get_state(SessionState)).signed_in("adviser")
         return rx.redirect("/conseiller", replace=True)
 
 
@@ -96,7 +109,8 @@ def second_factor_page() -> rx.Component:
                         class_name="mb-4",
                     ),
                     rx.el.img(
-                        src=SecondFactorState.qr_code,
+                        id="qr-totp",
+                        src=QR_PLACEHOLDER,
                         alt="QR code à scanner avec votre application d'authentification",
                         width="200",
                         height="200",
@@ -104,7 +118,7 @@ def second_factor_page() -> rx.Component:
                     ),
                     rx.el.p(
                         "Clé à saisir à la main si vous ne pouvez pas scanner : ",
-                        rx.el.code(SecondFactorState.secret, id="cle-totp", class_name="break-all font-mono"),
+                        rx.el.code(id="cle-totp", class_name="break-all font-mono"),
                         class_name="mb-6",
                     ),
                     code_form("Activer et continuer"),
@@ -121,7 +135,6 @@ def second_factor_page() -> rx.Component:
                         "success",
                     ),
                     rx.el.ul(
-                        rx.foreach(SecondFactorState.recovery_codes, lambda c: rx.el.li(c, class_name="font-mono")),
                         id="codes-de-secours",
                         class_name="mb-6 grid grid-cols-2 gap-2",
                     ),

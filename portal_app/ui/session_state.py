@@ -1,7 +1,7 @@
-"""Who is logged in, as far as the browser tab knows: the session cookie and what it unlocked.
+"""Who is logged in, as far as the page's header needs to know: a display hint, never a credential.
 
-The cookie holds a random token (not Reflex's client token); the database says whether it is alive.
-Every protected handler asks the domain again: this state is only a display hint.
+The session itself is an HttpOnly cookie set by the portal's HTTP routes (session_cookie.py); every
+protected handler resolves the actor again through the road (road.py).
 """
 
 from __future__ import annotations
@@ -11,19 +11,8 @@ from urllib.parse import quote, urlsplit
 
 import reflex as rx
 
-from portal_app import settings
-from portal_app.domain import auth
-from portal_app.domain.errors import NotAllowed
-from portal_app.ui.request_origin import remember_origin
-
-SESSION_COOKIE = "ea_session"
-# Run in the browser at logout: what the page kept goes (Cache Storage other than the service worker's
-# static build files, see assets/sw.js). Reflex keeps its tab token in memory until the next load.
-CLEAR_CLIENT_STORAGE = (
-    "(() => { try { sessionStorage.clear(); localStorage.clear(); } catch (e) {}"
-    " if (window.caches) { caches.keys().then((names) => Promise.all(names"
-    ".filter((name) => !name.startsWith('ea-static-')).map((name) => caches.delete(name)))).catch(() => {}); } })()"
-)
+from portal_app.domain import actors
+from portal_app.ui.session_cookie import LOG_OUT_SCRIPT, session_digest
 
 
 def safe_next(target: str | None, default: str = "/mon-espace") -> str:
@@ -40,64 +29,30 @@ def login_redirect(path: str) -> rx.event.EventSpec:
     return rx.redirect(f"/connexion?next={quote(safe_next(path), safe='/')}", replace=True)
 
 
-def _user_or_none(token: str) -> auth.CurrentUser | None:
-    try:
-        return auth.authenticate(token)
-    except NotAllowed:
-        return None
-
-
 class SessionState(rx.State):
-    session_token: str = rx.Cookie(
-        "",
-        name=SESSION_COOKIE,
-        path="/",
-        same_site="strict",
-        secure=settings.COOKIE_SECURE,
-    )
     is_logged_in: bool = False
     role: str = ""
 
-    async def _current_user(self) -> auth.CurrentUser | None:
-        user = await asyncio.to_thread(_user_or_none, self.session_token) if self.session_token else None
-        self.is_logged_in = user is not None
-        self.role = user.role if user else ""
-        if user is None and self.session_token:
-            self.session_token = ""
-        return user
+    async def current_actor(self) -> actors.Member | actors.Adviser | actors.PendingAdviser | None:
+        """The actor behind the tab's cookie, or None; updates the header's hint."""
+        actor = await asyncio.to_thread(actors.resolve_or_none, session_digest(self))
+        self.is_logged_in = isinstance(actor, actors.Member | actors.Adviser)
+        self.role = actors.role_of(actor) if self.is_logged_in else ""
+        return actor
 
     @rx.event
     async def refresh(self):
         """on_load of public pages: show « Mon Espace » or « Connexion » in the header."""
-        await self._current_user()
+        await self.current_actor()
 
-    def _start(self, token: str, role: str) -> None:
-        self.session_token = token
-        self.is_logged_in = True
-        self.role = role
+    def signed_in(self, role: str) -> None:
+        self.is_logged_in, self.role = True, role
 
-    def _start_pending(self, token: str) -> None:
-        """An adviser's password was right; the session opens nothing before the TOTP code."""
-        self.session_token = token
-        self.is_logged_in = False
-        self.role = ""
-
-    def _verified(self) -> None:
-        """An adviser gave the second factor: the pending session is now a full one."""
-        self.is_logged_in = True
-        self.role = "adviser"
-
-    def _forget(self) -> None:
-        self.session_token = ""
-        self.is_logged_in = False
-        self.role = ""
+    def forget(self) -> None:
+        self.is_logged_in, self.role = False, ""
 
     @rx.event
-    async def log_out(self):
-        remember_origin(self)
-        token = self.session_token
-        await asyncio.to_thread(auth.logout, token)
-        self._forget()
-        # The cookie empties with session_token; rx.remove_cookie would reload the page's state
-        # and lose this redirect (the page's on_load would send to /connexion?next=… instead).
-        return [rx.call_script(CLEAR_CLIENT_STORAGE), rx.redirect("/connexion?deconnecte=1", replace=True)]
+    def log_out(self):
+        """The HTTP route ends the session and clears the cookie; the page then clears what it kept."""
+        self.forget()
+        return rx.call_script(LOG_OUT_SCRIPT)

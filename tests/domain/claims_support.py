@@ -12,17 +12,16 @@ import struct
 import zlib
 from dataclasses import replace
 
-import pyotp
 from sqlmodel import select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Beneficiary, Claim, ClaimFile, Entitlement
-from portal_app.domain import assistance_files, auth, claims, clock, second_factor
+from portal_app.domain import assistance_files, claims
 from portal_app.domain.assistance_files import EntitlementInput
 from portal_app.domain.claims import ClaimInput
 from portal_app.domain.uploads import Upload
 
-from .advisers_support import ADVISER_PASSWORD, Adviser, contract_id
+from .advisers_support import Adviser, contract_id, relogin_adviser  # noqa: F401 (relogin_adviser: used by the claims tests)
 from .support import ContractSpec, Member, login
 
 # A valid French IBAN (the usual example of French banks) and the same with wrong check digits.
@@ -136,13 +135,6 @@ def invoice(name: str = "facture.pdf", content: bytes | None = None) -> Upload:
 def relogin(member: Member) -> Member:
     """Sessions end after 30 idle minutes: a test that moves the clock further logs in again."""
     return Member(member.contract, member.email, member.password, login(member.email))
-
-
-def relogin_adviser(adviser: Adviser) -> Adviser:
-    pending = auth.login(adviser.email, ADVISER_PASSWORD)
-    second_factor.verify(pending.session_token, pyotp.TOTP(adviser.secret).at(clock.now()))
-    adviser.token = pending.session_token
-    return adviser
 
 
 def open_file(adviser: Adviser, contract: ContractSpec, *entitlements: EntitlementInput) -> str:

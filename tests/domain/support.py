@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, OutgoingMail
-from portal_app.domain import account, auth, registration
+from portal_app.domain import account, actors, auth, registration, tokens
 from portal_app.domain.contracts import ImportReport, import_contract_file
 
 HEADER = "numero_adherent;assureur;offre;debut;fin;lien;nom;prenom;date_naissance"
@@ -148,8 +148,19 @@ def register(
 
 
 def confirm(email: str) -> str:
-    return account.confirm_email_link(link_token(email, "/confirmation-email"))
+    return account.confirm_email_link(tokens.digest(link_token(email, "/confirmation-email")))
 
 
-def login(email: str, password: str = PASSWORD) -> str:
-    return auth.login(email, password).session_token
+def login_token(email: str, password: str = PASSWORD) -> str:
+    """The session cookie's secret, as the HTTP route gives it in exchange for the login's grant."""
+    return auth.open_session(auth.login(email, password).grant).session_token
+
+
+def actor_of(session_token: str) -> actors.Actor:
+    """What the road resolves for a request carrying this session cookie."""
+    return actors.resolve(tokens.digest(session_token))
+
+
+def login(email: str, password: str = PASSWORD) -> actors.Actor:
+    """A logged-in member: the actor the domain's actions take."""
+    return actor_of(login_token(email, password))

@@ -9,16 +9,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import pyotp
 from sqlmodel import select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import AssistanceFile, Beneficiary, Entitlement, Trip
-from portal_app.domain import addresses, assistance_files, auth, clock, second_factor, trips
+from portal_app.domain import addresses, assistance_files, trips
 from portal_app.domain.addresses import AddressInput
 from portal_app.domain.assistance_files import EntitlementInput
 
-from .advisers_support import ADVISER_PASSWORD, Adviser, contract_id
+from .advisers_support import Adviser, contract_id
 from .support import ContractSpec, Member, login
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -32,13 +31,6 @@ def paris(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> da
 
 def relogin(member: Member) -> Member:
     return Member(member.contract, member.email, member.password, login(member.email))
-
-
-def relogin_adviser(adviser: Adviser) -> Adviser:
-    pending = auth.login(adviser.email, ADVISER_PASSWORD)
-    second_factor.verify(pending.session_token, pyotp.TOTP(adviser.secret).at(clock.now()))
-    adviser.token = pending.session_token
-    return adviser
 
 
 # --- addresses ------------------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""The one road of every member and adviser handler: origin, actor, domain call off the loop, errors shown.
+
+A handler decorated with `@road.handler(...)` reads its form and calls `await road.act(self, action, ...)`;
+`act` resolves the actor from the session (never held in Reflex state) and runs `action(actor, ...)` in a
+thread, so bcrypt, SMTP queues and database reads never hold the event loop. What the domain raises is
+turned into what the person sees, here and nowhere else:
+
+- `NotAllowed` (no session, ended, wrong role): to the login page, brought back after login;
+- `ValidationError`: its messages in the state's `errors`, by their fields, and the focus on the first one;
+- `NotFound`: the state's `problem` notice (or the state's `_on_not_found` when it has one).
+
+If a page needs a `try/except NotAllowed`, this road is missing something.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import reflex as rx
+
+from portal_app.domain import actors
+from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
+from portal_app.ui.background import kick_mail_delivery
+from portal_app.ui.forms import focus_first_error, focus_first_shown_error
+from portal_app.ui.request_origin import remember_origin
+from portal_app.ui.session_cookie import session_digest
+from portal_app.ui.session_state import SessionState, login_redirect
+
+T = TypeVar("T")
+SHOWN_ORDER = None  # `fields=SHOWN_ORDER`: focus the first error as the page draws it
+
+
+async def actor(state: rx.State) -> actors.Member | actors.Adviser | actors.PendingAdviser:
+    """The actor of this request, or NotAllowed. For handlers that need it before any domain call."""
+    return await asyncio.to_thread(actors.resolve, session_digest(state))
+
+
+async def act(state: rx.State, action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run `action(actor, *args)` in a thread, the actor resolved from this request's session there too."""
+    digest = session_digest(state)
+
+    def run() -> T:
+        return action(actors.resolve(digest), *args, **kwargs)
+
+    return await asyncio.to_thread(run)
+
+
+async def call(action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """A domain call that needs no actor (a public page: registration, a postcode's communes), off the loop."""
+    return await asyncio.to_thread(action, *args, **kwargs)
+
+
+async def _not_allowed(state: rx.State) -> rx.event.EventSpec:
+    session = await state.get_state(SessionState)
+    session.forget()
+    return login_redirect(state.router.url.path)
+
+
+async def _shown_not_found(state: rx.State, error: NotFound) -> Any:
+    hook = getattr(state, "_on_not_found", None)
+    if hook is not None:
+        result = hook(error)
+        return await result if inspect.isawaitable(result) else result
+    if hasattr(state, "problem"):
+        state.problem = error.message
+    return None
+
+
+def _shown_invalid(state: rx.State, error: ValidationError, fields: Sequence[str] | None, errors_var: str):
+    setattr(state, errors_var, error.errors)
+    if fields is None:
+        return focus_first_shown_error()
+    return focus_first_error(error, list(fields))
+
+
+def handler(
+    fields: Sequence[str] | None = (),
+    *,
+    busy: bool = False,
+    sends_mail: bool = False,
+    errors_var: str = "errors",
+) -> Callable[[Callable[..., Any]], Any]:
+    """Decorate a state's event handler with the road.
+
+    `fields`: the form's fields in page order, for the focus after a ValidationError (`None`: as drawn).
+    `busy`: set `self.busy` while the handler runs and show it at once (a button that says it works).
+    `sends_mail`: after a success, start delivering the mail the action queued (the page never waits for SMTP).
+    The body may return or yield events, be a coroutine or a plain function.
+    """
+
+    def decorate(fn: Callable[..., Any]):
+        @functools.wraps(fn)
+        async def on_the_road(self, *args, **kwargs):
+            remember_origin(self)
+            if busy:
+                self.busy = True
+                yield
+            try:
+                result = fn(self, *args, **kwargs)
+                if inspect.isasyncgen(result):
+                    async for event in result:
+                        yield event
+                else:
+                    if inspect.isawaitable(result):
+                        result = await result
+                    if result is not None:
+                        yield result
+                if sends_mail:
+                    kick_mail_delivery()
+            except NotAllowed:
+                yield await _not_allowed(self)
+            except ValidationError as error:
+                yield _shown_invalid(self, error, fields, errors_var)
+            except NotFound as error:
+                shown = await _shown_not_found(self, error)
+                if shown is not None:
+                    yield shown
+            finally:
+                if busy:
+                    self.busy = False
+
+        return rx.event(on_the_road)
+
+    return decorate
