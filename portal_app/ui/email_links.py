@@ -15,7 +15,6 @@ from portal_app.ui.forms import focus_first_error, focus_when_shown, text
 from portal_app.ui.request_origin import remember_origin
 from portal_app.ui.session_cookie import link_digest
 
-
 OUTCOME_ID = "resultat-confirmation"  # focused when shown, so that a screen reader reads the outcome
 
 
