@@ -131,6 +131,24 @@ def test_a_grant_of_a_closed_account_opens_nothing_even_if_its_row_is_left(clair
     assert count(LoginSession) == 0
 
 
+@pytest.mark.parametrize("change", ["change_password", "reset_password"])
+def test_a_grant_given_before_a_password_change_opens_nothing_after_it(claire_confirmed, change):
+    """Changing or resetting the password ends the other sessions; a grant not yet exchanged is one of them."""
+    token = login_token(claire_confirmed.email)
+    other_browser = grant_of(claire_confirmed.email)
+
+    if change == "change_password":
+        account.change_password(actor_of(token), PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
+    else:
+        password_reset.request_password_reset(claire_confirmed.email)
+        link = tokens.digest(link_token(claire_confirmed.email, "/nouveau-mot-de-passe"))
+        password_reset.reset_password(link, NEW_PASSWORD, NEW_PASSWORD)
+
+    with pytest.raises(NotAllowed):
+        auth.open_session(other_browser)
+    assert count(LoginSession, LoginSession.ended_at.is_(None)) == (1 if change == "change_password" else 0)
+
+
 def test_a_grant_is_not_an_email_link_and_an_email_link_is_not_a_grant(claire_confirmed):
     grant = grant_of(claire_confirmed.email)
     password_reset.request_password_reset(claire_confirmed.email)
