@@ -197,7 +197,8 @@ def change_password(actor: Actor, current_password: str, new_password: str, conf
 def set_password(
     session: Session, account: Account, contract: Contract | None, password: str, keep_session_id: int | None
 ) -> None:
-    """Store a new password: ends other sessions, reset links and pending e-mail changes, clears the lock.
+    """Store a new password: ends other sessions (and login grants not yet exchanged for one), reset links
+    and pending e-mail changes, clears the lock.
 
     Cancelling a pending e-mail change matters: the notice sent to the old address tells a member who
     did not ask for the change to change their password, and that must stop the takeover.
@@ -209,7 +210,7 @@ def set_password(
     account.locked_at = None
     session.add(account)
     auth.end_sessions(session, account.id, keep_session_id=keep_session_id)
-    tokens.retire_tokens(session, account.id, tokens.RESET_PASSWORD, tokens.CHANGE_EMAIL)
+    tokens.retire_tokens(session, account.id, tokens.RESET_PASSWORD, tokens.CHANGE_EMAIL, tokens.LOGIN_GRANT)
     subject, body = mail_texts.password_changed(contract.holder_first_name if contract else "")
     mail.queue_mail(session, account.email, subject, body)
 
