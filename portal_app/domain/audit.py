@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AuditEvent
+from portal_app.db.vocabulary import ActorRole
 from portal_app.domain import clock
 from portal_app.domain.clock import PARIS
 
@@ -90,7 +91,7 @@ def record(
             created_at=clock.now(),
             updated_at=clock.now(),
             actor_account_id=actor.id if actor else None,
-            actor_role=actor.role if actor else "anonymous",
+            actor_role=actor.role if actor else ActorRole.ANONYMOUS,
             action=action,
             target_type=target_type,
             target_id=target_id,
