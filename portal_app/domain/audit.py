@@ -84,7 +84,8 @@ def record(
     detail: str = "",
 ) -> None:
     """Add one entry in the caller's transaction: it exists if and only if the action happened."""
-    assert action in ACTIONS, action
+    if action not in ACTIONS:  # not an assert: `python -O` would drop it and write any word
+        raise ValueError(f"unknown audit action {action!r}")
     origin = _origin.get() or _NO_ORIGIN
     session.add(
         AuditEvent(
