@@ -59,11 +59,19 @@ def _parse_date(value: str, field_name: str, errors: dict[str, str]) -> date | N
 
 
 def parse_quantity(raw: str, unit: str) -> int | None:
-    """Whole numbers for trips, hours and days; euros accept « 1 234,50 » and are kept in cents."""
+    """Whole numbers for trips, hours and days; euros accept « 1 234,50 » and are kept in cents.
+
+    None when it is not such a number, for the caller to say so by the field. Decimal also reads
+    « inf », « NaN », « sNaN » and « 1e999999 »: not amounts, and their arithmetic raises or rounds.
+    """
     text = re.sub(r"[\s\u00a0\u202f€]", "", raw or "").replace(",", ".")
+    if len(text) > 20:  # within Decimal's 28 digits, so the arithmetic below is exact
+        return None
     try:
         value = Decimal(text)
     except InvalidOperation:
+        return None
+    if not value.is_finite() or (value and not -15 <= value.adjusted() <= 15):
         return None
     if unit == "euros":
         cents = value * 100
