@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from portal_app.db.engine import session_scope
 from portal_app.db.models import AssistanceFile, Beneficiary, Contract, Insurer, Offer, Trip
 from portal_app.db.vocabulary import ContractStatus, Relation
+from portal_app.domain import audit
 from portal_app.domain.clock import today_in_paris
 from portal_app.domain.offers import sync_offers
 from portal_app.domain.text import fold_name, member_number_key
@@ -32,6 +33,10 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def summary(self) -> str:
+        return f"{self.created} contrat(s) créé(s), {self.updated} mis à jour, {self.unchanged} inchangé(s)"
 
 
 @dataclass
@@ -242,18 +247,38 @@ def _apply(session: Session, rows: _ContractRows, offers: dict[str, Offer], repo
 
 def import_contract_file(content: bytes) -> ImportReport:
     """Validate every line first; write everything in one transaction, or nothing at all."""
-    report = ImportReport()
     with session_scope() as session:
-        sync_offers(session)
-        offers = {offer.code: offer for offer in session.exec(select(Offer)).all()}
-        contracts, errors = parse_contract_file(content, set(offers), today_in_paris())
-        if errors:
-            report.errors = errors
+        report = import_into(session, content)
+        if not report.ok:
+            session.rollback()
+    return report
+
+
+def import_into(session: Session, content: bytes) -> ImportReport:
+    """Check every line, then write in the caller's transaction; the caller adds its audit entry and commits.
+
+    When the report has errors, part of the file may already be written: the caller rolls back.
+    """
+    report = ImportReport()
+    sync_offers(session)
+    offers = {offer.code: offer for offer in session.exec(select(Offer)).all()}
+    contracts, errors = parse_contract_file(content, set(offers), today_in_paris())
+    if errors:
+        report.errors = errors
+        return report
+    for rows in contracts:
+        _apply(session, rows, offers, report)
+    if report.errors:  # found while applying: still all or nothing
+        return ImportReport(errors=sorted(report.errors))
+    return report
+
+
+def import_as_operator(content: bytes) -> ImportReport:
+    """The operator's command line: the import and its audit entry in one transaction (no entry, no import)."""
+    with session_scope() as session:
+        report = import_into(session, content)
+        if not report.ok:
             session.rollback()
             return report
-        for rows in contracts:
-            _apply(session, rows, offers, report)
-        if report.errors:  # found while applying: still all or nothing
-            session.rollback()
-            return ImportReport(errors=sorted(report.errors))
+        audit.record(session, "contracts_imported", None, detail=report.summary)
     return report
