@@ -12,20 +12,21 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Address, Beneficiary, Trip
+from portal_app.db.vocabulary import AddressKind, TripStatus
 from portal_app.domain import audit, auth, clock
 from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
 from portal_app.domain.formatting import long_date
 from portal_app.domain.postcodes import communes, normalize_postcode, official_city
 
 KINDS = {
-    "domicile": "Domicile",
-    "ecole_primaire": "École primaire",
-    "college": "Collège",
-    "lycee": "Lycée",
-    "autre": "Autre",
+    AddressKind.DOMICILE: "Domicile",
+    AddressKind.ECOLE_PRIMAIRE: "École primaire",
+    AddressKind.COLLEGE: "Collège",
+    AddressKind.LYCEE: "Lycée",
+    AddressKind.AUTRE: "Autre",
 }
-SCHOOL_KINDS = ("ecole_primaire", "college", "lycee")
-LIVE_TRIP_STATUSES = ("planned", "confirmed")
+SCHOOL_KINDS = (AddressKind.ECOLE_PRIMAIRE, AddressKind.COLLEGE, AddressKind.LYCEE)
+LIVE_TRIP_STATUSES = (TripStatus.PLANNED, TripStatus.CONFIRMED)
 
 DELETE_REFUSED = (
     "Si vous avez déjà planifié des trajets avec l'adresse que vous souhaitez supprimer, vous devez supprimer "

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Beneficiary, Contract, Insurer, Offer
 from portal_app.domain import audit, auth, clock, mail, mail_texts, tokens
-from portal_app.domain.contracts import ImportReport, import_contract_file
+from portal_app.domain.contracts import ImportReport, import_into
 from portal_app.domain.emails import normalize_email
 from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
 from portal_app.domain.formatting import long_date, paris_datetime
@@ -224,12 +224,15 @@ def unlock_account(session_token: str, contract_id: int) -> str:
 
 
 def import_contracts(session_token: str, content: bytes) -> ImportReport:
-    """The insurer's file from the browser: same rules as the CLI (all or nothing)."""
+    """The insurer's file from the browser: same rules as the CLI (all or nothing, its audit entry included)."""
     with session_scope() as session:
         adviser = require_adviser(session, session_token)
-    report = import_contract_file(content)
-    if report.ok:
-        audit.record_now(
+        report = import_into(session, content)
+        if not report.ok:
+            session.rollback()
+            return report
+        audit.record(
+            session,
             "contracts_imported",
             adviser,
             detail=f"{report.created} créé(s), {report.updated} mis à jour, {report.unchanged} inchangé(s)",

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AssistanceFile, Beneficiary, Contract, Entitlement, Offer
+from portal_app.db.vocabulary import EventType, FileStatus, Unit
 from portal_app.domain import audit, clock
 from portal_app.domain.advisers import require_adviser
 from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
@@ -25,18 +26,18 @@ from portal_app.domain.references import next_reference
 from portal_app.domain.registration import RELATION_LABELS
 
 EVENT_TYPES = {
-    "hospitalisation": "Hospitalisation",
-    "immobilisation": "Immobilisation",
-    "maternite": "Maternité",
-    "autre": "Autre",
+    EventType.HOSPITALISATION: "Hospitalisation",
+    EventType.IMMOBILISATION: "Immobilisation",
+    EventType.MATERNITE: "Maternité",
+    EventType.AUTRE: "Autre",
 }
 UNITS = {
-    "trajets": ("trajet", "trajets"),
-    "heures": ("heure", "heures"),
-    "jours": ("jour", "jours"),
-    "euros": ("€", "€"),
+    Unit.TRAJETS: ("trajet", "trajets"),
+    Unit.HEURES: ("heure", "heures"),
+    Unit.JOURS: ("jour", "jours"),
+    Unit.EUROS: ("€", "€"),
 }
-DEFAULT_UNITS = {"transport_scolaire": "trajets", "aide_menagere": "heures", "garde_enfants": "heures"}
+DEFAULT_UNITS = {"transport_scolaire": Unit.TRAJETS, "aide_menagere": Unit.HEURES, "garde_enfants": Unit.HEURES}
 MAX_QUANTITY = 100_000_00
 
 
@@ -58,11 +59,19 @@ def _parse_date(value: str, field_name: str, errors: dict[str, str]) -> date | N
 
 
 def parse_quantity(raw: str, unit: str) -> int | None:
-    """Whole numbers for trips, hours and days; euros accept « 1 234,50 » and are kept in cents."""
+    """Whole numbers for trips, hours and days; euros accept « 1 234,50 » and are kept in cents.
+
+    None when it is not such a number, for the caller to say so by the field. Decimal also reads
+    « inf », « NaN », « sNaN » and « 1e999999 »: not amounts, and their arithmetic raises or rounds.
+    """
     text = re.sub(r"[\s\u00a0\u202f€]", "", raw or "").replace(",", ".")
+    if len(text) > 20:  # within Decimal's 28 digits, so the arithmetic below is exact
+        return None
     try:
         value = Decimal(text)
     except InvalidOperation:
+        return None
+    if not value.is_finite() or (value and not -15 <= value.adjusted() <= 15):
         return None
     if unit == "euros":
         cents = value * 100
@@ -215,9 +224,9 @@ def close_file(session_token: str, file_id: int) -> None:
     with session_scope() as session:
         adviser = require_adviser(session, session_token)
         assistance_file = _file_for_adviser(session, file_id)
-        if assistance_file.status == "closed":
+        if assistance_file.status == FileStatus.CLOSED:
             raise ValidationError("status", "Ce dossier est déjà clos.")
-        assistance_file.status = "closed"
+        assistance_file.status = FileStatus.CLOSED
         assistance_file.closed_at = clock.now()
         session.add(assistance_file)
         audit.record(

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import get_by_id, session_scope
 from portal_app.db.models import Account, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
+from portal_app.db.vocabulary import ClaimStatus
 from portal_app.domain import actors, audit, clock, file_store, mail, mail_texts
 from portal_app.domain.actors import Actor
 from portal_app.domain.advisers import require_adviser
@@ -32,11 +33,11 @@ REFUSAL_REASONS = {
 }
 ALREADY_HANDLED = "Cette demande vient d'être traitée par un autre conseiller : rechargez la page."
 TRANSITIONS = {
-    "in_progress": ("submitted",),
-    "documents_requested": ("submitted", "in_progress"),
-    "accepted": ("submitted", "in_progress"),
-    "refused": ("submitted", "in_progress", "documents_requested"),
-    "paid": ("accepted",),
+    ClaimStatus.IN_PROGRESS: (ClaimStatus.SUBMITTED,),
+    ClaimStatus.DOCUMENTS_REQUESTED: (ClaimStatus.SUBMITTED, ClaimStatus.IN_PROGRESS),
+    ClaimStatus.ACCEPTED: (ClaimStatus.SUBMITTED, ClaimStatus.IN_PROGRESS),
+    ClaimStatus.REFUSED: (ClaimStatus.SUBMITTED, ClaimStatus.IN_PROGRESS, ClaimStatus.DOCUMENTS_REQUESTED),
+    ClaimStatus.PAID: (ClaimStatus.ACCEPTED,),
 }
 
 

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Address, AssistanceFile, Beneficiary, Contract, Trip
+from portal_app.db.vocabulary import TripStatus
 from portal_app.domain import audit, clock, mail, mail_texts
 from portal_app.domain.addresses import one_line
 from portal_app.domain.advisers import require_adviser
@@ -19,12 +20,17 @@ from portal_app.domain.formatting import long_date
 from portal_app.domain.phone import display_mobile
 from portal_app.domain.trips import LIVE, STATUS_LABELS, release
 
-ADVISER_STATUSES = {"confirmed": "confirmé", "done": "réalisé", "not_done": "non réalisé", "cancelled": "annulé"}
+ADVISER_STATUSES = {
+    TripStatus.CONFIRMED: "confirmé",
+    TripStatus.DONE: "réalisé",
+    TripStatus.NOT_DONE: "non réalisé",
+    TripStatus.CANCELLED: "annulé",
+}
 ALLOWED_FROM = {
-    "confirmed": ("planned",),
-    "done": ("planned", "confirmed", "not_done"),
-    "not_done": ("planned", "confirmed", "done"),
-    "cancelled": LIVE,
+    TripStatus.CONFIRMED: (TripStatus.PLANNED,),
+    TripStatus.DONE: (TripStatus.PLANNED, TripStatus.CONFIRMED, TripStatus.NOT_DONE),
+    TripStatus.NOT_DONE: (TripStatus.PLANNED, TripStatus.CONFIRMED, TripStatus.DONE),
+    TripStatus.CANCELLED: LIVE,
 }
 CSV_HEADER = ["heure", "enfant", "prise_en_charge", "destination", "telephone_parent", "remarques", "statut"]
 

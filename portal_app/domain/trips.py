@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Address, AssistanceFile, Beneficiary, Entitlement, Trip
+from portal_app.db.vocabulary import Direction, TripStatus
 from portal_app.domain import audit, clock
 from portal_app.domain.addresses import SCHOOL_KINDS, member_account, one_line, owned_address
 from portal_app.domain.clock import PARIS
@@ -26,15 +27,15 @@ from portal_app.domain.formatting import long_date
 from portal_app.domain.school_calendar import reason_no_school, school_zone
 
 SERVICE = "transport_scolaire"
-DIRECTIONS = {"aller": "Aller (domicile → école)", "retour": "Retour (école → domicile)"}
+DIRECTIONS = {Direction.ALLER: "Aller (domicile → école)", Direction.RETOUR: "Retour (école → domicile)"}
 STATUS_LABELS = {
-    "planned": "planifié",
-    "confirmed": "confirmé",
-    "done": "réalisé",
-    "not_done": "non réalisé",
-    "cancelled": "annulé",
+    TripStatus.PLANNED: "planifié",
+    TripStatus.CONFIRMED: "confirmé",
+    TripStatus.DONE: "réalisé",
+    TripStatus.NOT_DONE: "non réalisé",
+    TripStatus.CANCELLED: "annulé",
 }
-LIVE = ("planned", "confirmed")
+LIVE = (TripStatus.PLANNED, TripStatus.CONFIRMED)
 CUTOFF = time(18, 0)
 MAX_SPAN_DAYS = 366
 TOO_LATE = "Trop tard : un trajet se planifie, se modifie ou s'annule au plus tard la veille à 18 h."
