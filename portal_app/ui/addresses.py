@@ -77,7 +77,7 @@ class AddressesState(rx.State):
 
     async def _reload(self) -> None:
         self.addresses = await road.act(self, addresses.list_addresses)
-        (await self.get_state(SessionState)).signed_in("member")
+        (await self.get_state(SessionState))._signed_in("member")
         if self.editing_id and all(a.address_id != self.editing_id for a in self.addresses):
             self._close_form()
         self.loaded = True

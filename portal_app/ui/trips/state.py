@@ -145,7 +145,7 @@ class TripsState(rx.State):
     async def _reload(self) -> None:
         choices = await road.act(self, trips.planning_choices)
         self.upcoming, self.past = await road.act(self, trips.list_trips)
-        (await self.get_state(SessionState)).signed_in("member")
+        (await self.get_state(SessionState))._signed_in("member")
         self.children = _choices(choices.children)
         self.homes = _choices(choices.homes)
         self.schools = _choices(choices.schools)
