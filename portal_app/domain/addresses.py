@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from portal_app.db.engine import session_scope
+from portal_app.db.engine import get_by_id, session_scope
 from portal_app.db.models import Account, Address, Beneficiary, Trip
 from portal_app.domain import actors, audit, clock
 from portal_app.domain.actors import Actor
@@ -102,7 +102,7 @@ def member_account(session: Session, actor: Actor | None) -> Account:
 
 def owned_address(session: Session, account: Account, address_id: int) -> Address:
     """The member's own, not deleted address; anything else is « not found » (never « not yours »)."""
-    address = session.get(Address, address_id) if isinstance(address_id, int) else None
+    address = get_by_id(session, Address, address_id)
     if address is None or address.account_id != account.id or address.deleted_at is not None:
         raise NotFound("Adresse introuvable.")
     return address

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from portal_app.db.engine import session_scope
+from portal_app.db.engine import get_by_id, session_scope
 from portal_app.db.models import Account, Address, AssistanceFile, Beneficiary, Entitlement, Trip
 from portal_app.domain import audit, clock
 from portal_app.domain.actors import Actor
@@ -128,7 +128,7 @@ class _Context:
 def _context(session: Session, actor: Actor, request: TripRequest) -> _Context:
     account = member_account(session, actor)
     errors: dict[str, str] = {}
-    child = session.get(Beneficiary, request.child_id) if isinstance(request.child_id, int) else None
+    child = get_by_id(session, Beneficiary, request.child_id)
     if child is None or child.contract_id != account.contract_id or child.relation != "enfant":
         errors["child"] = "Choisissez l'enfant à conduire parmi les enfants de votre contrat."
     home = school = None
@@ -330,7 +330,7 @@ def book(actor: Actor, request: TripRequest, expected_trips: int | None = None) 
 
 
 def _member_trip(session: Session, account: Account, trip_id: int) -> Trip:
-    trip = session.get(Trip, trip_id) if isinstance(trip_id, int) else None
+    trip = get_by_id(session, Trip, trip_id)
     if trip is None:
         raise NotFound("Trajet introuvable.")
     owner_contract = session.get(AssistanceFile, trip.assistance_file_id).contract_id

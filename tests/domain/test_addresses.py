@@ -272,6 +272,14 @@ def test_a_member_cannot_delete_another_members_address(claire, paul):
     assert len(addresses.list_addresses(paul.token)) == 1
 
 
+@pytest.mark.parametrize("address_id", [2**31, 2**63, -1, "1", True])
+def test_an_address_id_that_is_not_one_is_not_found_never_a_database_error(claire, address_id):
+    with pytest.raises(NotFound):
+        addresses.update_address(claire.token, address_id, address_input())
+    with pytest.raises(NotFound):
+        addresses.delete_address(claire.token, address_id)
+
+
 @pytest.mark.parametrize("who", ["adviser", "pending adviser", "nobody"])
 def test_advisers_and_visitors_have_no_addresses_to_manage(claire, who):
     home = add_home(claire)

@@ -308,10 +308,19 @@ def test_the_child_must_be_a_child_of_the_members_contract(adviser, family, righ
     assert count(Trip) == 0 and entitlement(rights).used == 0
 
 
-def test_an_unknown_child_is_refused(family, rights):
+@pytest.mark.parametrize("child", [987654, 2**31, 2**63, -1])
+def test_an_unknown_child_is_refused(family, rights, child):
     with pytest.raises(ValidationError) as refused:
-        trips.preview(family.actor, family.ask("2026-11-09", child=987654))
+        trips.preview(family.actor, family.ask("2026-11-09", child=child))
     assert set(refused.value.errors) == {"child"}
+
+
+@pytest.mark.parametrize("trip_id", [2**31, 2**63, -1, "1", True])
+def test_a_trip_id_that_is_not_one_is_not_found_never_a_database_error(family, trip_id):
+    with pytest.raises(NotFound):
+        trips.cancel(family.actor, trip_id)
+    with pytest.raises(NotFound):
+        trips.change(family.actor, trip_id, "08:30", "")
 
 
 def test_the_pick_up_must_be_a_home_and_the_drop_off_a_school(family, rights):
