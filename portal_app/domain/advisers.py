@@ -13,10 +13,11 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Beneficiary, Contract, Insurer, Offer
-from portal_app.domain import audit, auth, clock, mail, mail_texts, tokens
+from portal_app.domain import actors, audit, clock, mail, mail_texts, tokens
+from portal_app.domain.actors import Actor
 from portal_app.domain.contracts import ImportReport, import_into
 from portal_app.domain.emails import normalize_email
-from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
+from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.domain.formatting import long_date, paris_datetime
 from portal_app.domain.offers import contract_gives_access
 from portal_app.domain.passwords import check_new_password, hash_password
@@ -27,11 +28,8 @@ from portal_app.domain.text import fold_name, member_number_key
 ADVISER_ONLY = "Cette page est réservée aux conseillers."
 
 
-def require_adviser(session: Session, session_token: str) -> Account:
-    user = auth.current_user(session, session_token)
-    if user.role != "adviser":
-        raise NotAllowed(ADVISER_ONLY)
-    return session.get(Account, user.account_id)
+def require_adviser(session: Session, actor: Actor | None) -> Account:
+    return session.get(Account, actors.adviser(actor).account_id)
 
 
 def create_adviser(email: str, password: str | None) -> str:
