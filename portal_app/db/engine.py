@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from portal_app import settings
+
+T = TypeVar("T")
 
 _engine: sa.engine.Engine | None = None
 _engine_url: str | None = None
@@ -62,6 +65,17 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+MAX_ID = 2**31 - 1  # INTEGER on both databases; a larger number from a request would make the query fail
+
+
+def get_by_id(session: Session, model: type[T], row_id: object) -> T | None:
+    """The row with this id, or None for anything that is not one (text, bool, 0, beyond INTEGER): an id from
+    a request or an event is whatever the sender put there, and must never turn into a database error."""
+    if isinstance(row_id, bool) or not isinstance(row_id, int) or not 0 < row_id <= MAX_ID:
+        return None
+    return session.get(model, row_id)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

@@ -112,6 +112,15 @@ def account_details(actor: Actor) -> AccountDetails:
         )
 
 
+def _braked_check(session: Session, account: Account, password: str, what: str) -> str | None:
+    """The error for « Mot de passe actuel », or None. Every check of a password goes through the login brake:
+    otherwise a stolen session could try passwords here without limit."""
+    refusal = auth.check_password_with_brake(session, account, password, f"mot de passe incorrect ({what})")
+    if refusal is None:
+        return None
+    return WRONG_CURRENT_PASSWORD if refusal.reason == "invalid" else refusal.message
+
+
 def update_contact_details(actor: Actor, phone: str, new_email: str, current_password: str) -> str:
     """« Modifier »: the phone changes at once; a new e-mail waits for its confirmation link.
 
@@ -135,11 +144,14 @@ def update_contact_details(actor: Actor, phone: str, new_email: str, current_pas
         if email_changes:
             if not current_password:
                 errors["current_password"] = "Pour changer d'adresse e-mail, indiquez votre mot de passe actuel."
-            elif not verify_password(current_password, account.password_hash):
-                errors["current_password"] = WRONG_CURRENT_PASSWORD
+            elif (
+                refused := _braked_check(session, account, current_password, "changement d'adresse e-mail")
+            ) is not None:
+                errors["current_password"] = refused
             if session.exec(select(Account.id).where(Account.email == address, Account.id != account.id)).first():
                 errors["email"] = EMAIL_TAKEN_MESSAGE
         if errors:
+            session.commit()  # keeps a counted wrong password (and only it) before the refusal
             raise ValidationError.many(errors)
         messages = []
         if phone_e164 != account.phone:
@@ -165,8 +177,10 @@ def change_password(actor: Actor, current_password: str, new_password: str, conf
     """Rule 7: the new password is the one asked at the next login; every other session ends."""
     with session_scope() as session:
         account, contract = _member(session, actor)
-        if not verify_password(current_password or "", account.password_hash):
-            raise ValidationError("current_password", WRONG_CURRENT_PASSWORD)
+        refused = _braked_check(session, account, current_password or "", "changement de mot de passe")
+        if refused is not None:
+            session.commit()  # keeps the counted wrong password before the refusal
+            raise ValidationError("current_password", refused)
         check_new_password(
             new_password,
             confirmation,
@@ -183,7 +197,8 @@ def change_password(actor: Actor, current_password: str, new_password: str, conf
 def set_password(
     session: Session, account: Account, contract: Contract | None, password: str, keep_session_id: int | None
 ) -> None:
-    """Store a new password: ends other sessions, reset links and pending e-mail changes, clears the lock.
+    """Store a new password: ends other sessions (and login grants not yet exchanged for one), reset links
+    and pending e-mail changes, clears the lock.
 
     Cancelling a pending e-mail change matters: the notice sent to the old address tells a member who
     did not ask for the change to change their password, and that must stop the takeover.
@@ -195,7 +210,7 @@ def set_password(
     account.locked_at = None
     session.add(account)
     auth.end_sessions(session, account.id, keep_session_id=keep_session_id)
-    tokens.retire_tokens(session, account.id, tokens.RESET_PASSWORD, tokens.CHANGE_EMAIL)
+    tokens.retire_tokens(session, account.id, tokens.RESET_PASSWORD, tokens.CHANGE_EMAIL, tokens.LOGIN_GRANT)
     subject, body = mail_texts.password_changed(contract.holder_first_name if contract else "")
     mail.queue_mail(session, account.email, subject, body)
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from portal_app.db.engine import session_scope
+from portal_app.db.engine import get_by_id, session_scope
 from portal_app.db.models import Account, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
 from portal_app.domain import actors, audit, clock, file_store, mail, mail_texts
 from portal_app.domain.actors import Actor
@@ -215,7 +215,7 @@ class FileDownload:
 def open_claim_file(actor: Actor | None, file_id: int) -> FileDownload:
     """The owner or an adviser (audited) gets the decrypted file; anyone else NotFound, never a hint."""
     with session_scope() as session:
-        stored = session.get(ClaimFile, file_id) if isinstance(file_id, int) else None
+        stored = get_by_id(session, ClaimFile, file_id)
         if stored is None:
             raise NotFound()
         claim = session.get(Claim, stored.claim_id)

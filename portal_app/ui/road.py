@@ -56,7 +56,7 @@ async def call(action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 async def _not_allowed(state: rx.State) -> rx.event.EventSpec:
     session = await state.get_state(SessionState)
-    session.forget()
+    session._forget()
     return login_redirect(state.router.url.path)
 
 

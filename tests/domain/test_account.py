@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from portal_app.domain import auth
+from portal_app.domain import actors, auth, tokens
 from portal_app.domain.account import (
     account_details,
     change_password,
@@ -25,9 +25,11 @@ from .support import (
     PASSWORD,
     PAUL,
     account_of,
+    actor_of,
     confirm,
     link_token,
     login,
+    login_token,
     mails_to,
     register,
 )
@@ -39,18 +41,30 @@ NEW_EMAIL = "claire.nouvelle@example.fr"
 
 
 @pytest.mark.parametrize("view", [member_overview, account_details])
-@pytest.mark.parametrize("token", ["", "pas-un-jeton"], ids=["no-token", "made-up-token"])
-def test_pages_need_a_valid_session(claire, view, token):
+@pytest.mark.parametrize("cookie", ["", "pas-un-jeton"], ids=["no-cookie", "made-up-cookie"])
+def test_pages_need_a_valid_session(claire, view, cookie):
     with pytest.raises(NotAllowed):
-        view(token)
+        view(actors.resolve(tokens.digest(cookie)))
+
+
+@pytest.mark.parametrize("view", [member_overview, account_details])
+def test_pages_take_only_a_member_actor(claire, view):
+    """The action decides who may act: no actor, a string, or an adviser (even one sharing Claire's ids)."""
+    ids = (claire.token.account_id, claire.token.session_id)
+    for not_a_member in (None, "pas-un-jeton", actors.Adviser(*ids), actors.PendingAdviser(*ids)):
+        with pytest.raises(NotAllowed):
+            view(not_a_member)
 
 
 @pytest.mark.parametrize("view", [member_overview, account_details])
 def test_pages_are_refused_after_logout(claire, view):
-    auth.logout(claire.token)
+    token = login_token(claire.email)
+    assert view(actor_of(token))
+
+    auth.logout(tokens.digest(token))
 
     with pytest.raises(NotAllowed):
-        view(claire.token)
+        view(actor_of(token))
 
 
 def test_contact_details_cannot_be_changed_without_a_session(claire):
@@ -187,11 +201,11 @@ def test_confirming_the_new_email_switches_the_login_address(claire):
 
 def test_new_email_taken_before_its_confirmation_is_refused(claire, paul_contract):
     update_contact_details(claire.token, CLAIRE.phone, NEW_EMAIL, PASSWORD)
-    token = link_token(NEW_EMAIL, "/confirmation-email")
+    link = tokens.digest(link_token(NEW_EMAIL, "/confirmation-email"))
     register(PAUL, email=NEW_EMAIL)
 
     with pytest.raises(ValidationError):
-        confirm_email_link(token)
+        confirm_email_link(link)
 
     assert account_of(CLAIRE.email).email == CLAIRE.email
     assert account_of(NEW_EMAIL).id != account_of(CLAIRE.email).id
@@ -261,23 +275,23 @@ def test_password_change_stores_a_new_bcrypt_hash(claire):
 def test_changing_the_password_cancels_a_pending_email_change(claire):
     # The notice sent to the old address says: not you? change your password. That must be enough.
     update_contact_details(claire.token, CLAIRE.phone, NEW_EMAIL, PASSWORD)
-    token = link_token(NEW_EMAIL, "/confirmation-email")
+    link = tokens.digest(link_token(NEW_EMAIL, "/confirmation-email"))
 
     change_password(claire.token, PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
 
     with pytest.raises(ValidationError):
-        confirm_email_link(token)
+        confirm_email_link(link)
     assert account_of(CLAIRE.email).email == CLAIRE.email
     assert account_details(claire.token).pending_email == ""
 
 
 def test_password_reset_cancels_a_pending_email_change(claire):
     update_contact_details(claire.token, CLAIRE.phone, NEW_EMAIL, PASSWORD)
-    token = link_token(NEW_EMAIL, "/confirmation-email")
+    link = tokens.digest(link_token(NEW_EMAIL, "/confirmation-email"))
     request_password_reset(CLAIRE.email)
 
-    reset_password(link_token(CLAIRE.email, "/nouveau-mot-de-passe"), NEW_PASSWORD, NEW_PASSWORD)
+    reset_password(tokens.digest(link_token(CLAIRE.email, "/nouveau-mot-de-passe")), NEW_PASSWORD, NEW_PASSWORD)
 
     with pytest.raises(ValidationError):
-        confirm_email_link(token)
+        confirm_email_link(link)
     assert account_of(CLAIRE.email).email == CLAIRE.email

@@ -18,7 +18,7 @@ from portal_app.db.models import (
     OutgoingMail,
     Trip,
 )
-from portal_app.domain import account_closing, auth, mail, password_reset
+from portal_app.domain import account_closing, actors, auth, mail, password_reset
 from portal_app.domain.account_closing import CONFIRMATION_MISSING, WRONG_PASSWORD, close_for_session
 from portal_app.domain.auth import LOGIN_FAILED_MESSAGE, LoginRefused
 from portal_app.domain.errors import NotAllowed, ValidationError
@@ -26,7 +26,19 @@ from portal_app.domain.errors import NotAllowed, ValidationError
 from .advisers_support import enrol_adviser
 from .claims_support import claim_row, entitlement_of, open_file, submit
 from .data_rights_support import build_everything
-from .support import CLAIRE, PASSWORD, Member, all_rows, confirm, count, login, mails_to, register
+from .support import (
+    CLAIRE,
+    PASSWORD,
+    Member,
+    actor_of,
+    all_rows,
+    confirm,
+    count,
+    login,
+    login_token,
+    mails_to,
+    register,
+)
 
 
 @pytest.fixture
@@ -40,7 +52,7 @@ def account_row(account_id: int) -> Account:
 
 
 def account_id_of(member: Member) -> int:
-    return auth.authenticate(member.token).account_id
+    return actors.member(member.token).account_id
 
 
 def snapshot(account_id: int) -> dict:
@@ -100,13 +112,17 @@ def test_a_wrong_password_counts_as_a_failed_login_with_the_same_brake(frozen_cl
 
 def test_a_locked_account_cannot_be_closed_even_with_the_right_password(frozen_clock, claire):
     account_id = account_id_of(claire)
+    token = login_token(claire.email)
     with session_scope() as session:
         account = session.get(Account, account_id)
         account.locked_at = frozen_clock.now
         session.add(account)
         session.commit()
-    with pytest.raises(NotAllowed):  # a locked account has no session any more
+    with pytest.raises(NotAllowed):  # a locked account has no session any more: the road resolves no actor
+        actor_of(token)
+    with pytest.raises(ValidationError) as caught:  # an actor resolved just before the lock: the brake refuses
         close_for_session(claire.token, PASSWORD, True)
+    assert caught.value.errors == {"close_password": auth.LOCKED_MESSAGE}
     with session_scope() as session, pytest.raises(ValidationError) as caught:
         account_closing.close_account(session, account_id, PASSWORD, True)
     assert caught.value.errors == {"close_password": auth.LOCKED_MESSAGE}
@@ -156,15 +172,18 @@ def test_paid_or_refused_claims_do_not_prevent_closing(adviser, claire):
 def test_only_a_logged_in_member_can_close_and_only_their_own_account(frozen_clock, adviser, claire, paul):
     claire_id = account_id_of(claire)
     before = snapshot(claire_id)
-    for token in ("", "not-a-session", adviser.token):
+    pauls_cookie = login_token(paul.email)
+    for not_a_member in (None, "", "not-a-session", adviser.token, actors.Adviser(claire_id, 1)):
         with pytest.raises(NotAllowed):
-            close_for_session(token, PASSWORD, True)
+            close_for_session(not_a_member, PASSWORD, True)
     # Paul's session with Claire's password (they happen to share it here) closes Paul's account, never Claire's.
     close_for_session(paul.token, PASSWORD, True)
     assert snapshot(claire_id) == before
     assert login(claire.email)
     with pytest.raises(NotAllowed):
-        close_for_session(paul.token, PASSWORD, True)  # the session ended with the account
+        actor_of(pauls_cookie)  # the session ended with the account
+    with pytest.raises(NotAllowed):
+        close_for_session(paul.token, PASSWORD, True)  # an actor resolved before: the account is closed
 
 
 # --- closing --------------------------------------------------------------------------------------
@@ -221,9 +240,10 @@ def test_the_farewell_email_is_delivered_to_the_former_address(claire, smtp_serv
 
 def test_a_closed_account_cannot_log_in_and_fails_like_an_unknown_one(claire):
     account_id = account_id_of(claire)
+    token = login_token(claire.email)
     close_for_session(claire.token, PASSWORD, True)
     with pytest.raises(NotAllowed):
-        auth.authenticate(claire.token)
+        actor_of(token)
     for email in (claire.email, f"clos-{account_id}@compte-clos.invalid"):
         with pytest.raises(LoginRefused) as caught:
             auth.login(email, PASSWORD)
@@ -240,11 +260,11 @@ def test_the_holder_can_register_again_with_the_same_contract_and_address(claire
     close_for_session(claire.token, PASSWORD, True)
     address = register(CLAIRE)
     confirm(address)
-    token = login(address)
-    user = auth.authenticate(token)
-    assert user.account_id != old_id and user.contract_id is not None
+    claire_again = login(address)
+    assert isinstance(claire_again, actors.Member)
+    assert claire_again.account_id != old_id and claire_again.contract_id is not None
     with session_scope() as session:
-        assert session.exec(select(Claim).where(Claim.account_id == user.account_id)).all() == []
+        assert session.exec(select(Claim).where(Claim.account_id == claire_again.account_id)).all() == []
 
 
 def test_the_platform_can_still_handle_a_kept_trip_without_mailing_the_closed_account(frozen_clock, adviser, claire):

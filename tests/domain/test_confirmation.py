@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal_app.db.models import OutgoingMail
-from portal_app.domain import auth
+from portal_app.domain import auth, tokens
 from portal_app.domain.account import confirm_email_link
 from portal_app.domain.errors import ValidationError
 
@@ -49,11 +49,11 @@ def test_confirmation_link_is_refused_after_49_hours(claire_contract, frozen_clo
 
 def test_confirmation_link_works_only_once(claire_contract):
     address = register(CLAIRE)
-    token = link_token(address, "/confirmation-email")
-    confirm_email_link(token)
+    link = tokens.digest(link_token(address, "/confirmation-email"))
+    confirm_email_link(link)
 
     with pytest.raises(ValidationError) as error:
-        confirm_email_link(token)
+        confirm_email_link(link)
 
     assert "n'est plus valable" in error.value.message
 
@@ -61,6 +61,8 @@ def test_confirmation_link_works_only_once(claire_contract):
 def test_made_up_confirmation_link_is_refused(claire_contract):
     register(CLAIRE)
 
+    with pytest.raises(ValidationError):
+        confirm_email_link(tokens.digest("pas-un-vrai-jeton"))
     with pytest.raises(ValidationError):
         confirm_email_link("pas-un-vrai-jeton")
 
@@ -119,6 +121,21 @@ def test_resent_link_replaces_the_old_one(claire_contract):
 
     assert new != old
     with pytest.raises(ValidationError):
-        confirm_email_link(old)
-    confirm_email_link(new)
+        confirm_email_link(tokens.digest(old))
+    confirm_email_link(tokens.digest(new))
+    assert account_of(address).email_confirmed_at is not None
+
+
+def test_the_secret_of_the_mail_itself_is_refused_only_its_digest_works(claire_contract):
+    """The page's server side holds the SHA-256 of the link's secret (kept in an HttpOnly cookie), never the
+    secret: a secret read from a log or from Reflex's stored state confirms nothing."""
+    address = register(CLAIRE)
+    secret = link_token(address, "/confirmation-email")
+
+    with pytest.raises(ValidationError) as error:
+        confirm_email_link(secret)
+    assert error.value.field == "token"
+    assert account_of(address).email_confirmed_at is None
+
+    assert "confirmée" in confirm_email_link(tokens.digest(secret))
     assert account_of(address).email_confirmed_at is not None

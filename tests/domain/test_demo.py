@@ -6,9 +6,9 @@ import pytest
 
 from portal_app import settings
 from portal_app.db.models import Account, Beneficiary, Contract
-from portal_app.domain import auth, demo, registration
+from portal_app.domain import actors, auth, demo, registration
 
-from .support import FAQ_NO_ACCESS, all_rows, count
+from .support import FAQ_NO_ACCESS, actor_of, all_rows, count
 
 
 def test_seed_demo_twice_creates_nothing_the_second_time():
@@ -39,9 +39,12 @@ def test_demo_member_can_log_in():
     demo.seed_demo()
 
     result = auth.login(demo.DEMO_MEMBER_EMAIL, demo.DEMO_MEMBER_PASSWORD)
+    opened = auth.open_session(result.grant)
 
-    assert result.role == "member"
-    assert auth.authenticate(result.session_token).contract_id is not None
+    assert result.role == opened.role == "member"
+    assert not result.second_factor_required and not opened.pending
+    demo_member = actor_of(opened.session_token)
+    assert isinstance(demo_member, actors.Member) and demo_member.contract_id is not None
 
 
 def test_demo_contracts_show_each_registration_refusal():

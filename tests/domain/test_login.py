@@ -10,10 +10,10 @@ import pytest
 
 from portal_app.db.engine import as_utc, session_scope
 from portal_app.db.models import Account, LoginSession
-from portal_app.domain import auth, password_reset
+from portal_app.domain import actors, auth, password_reset, tokens
 from portal_app.domain.errors import ValidationError
 
-from .support import NEW_PASSWORD, PASSWORD, account_of, all_rows, link_token
+from .support import NEW_PASSWORD, PASSWORD, account_of, actor_of, all_rows, link_token, login, login_token
 
 WRONG = "Mauvais-Mot-2-Passe"
 FAQ_HELP = "vérifiez l'adresse e-mail communiquée à votre inscription et la bonne réception de l'e-mail de confirmation"
@@ -29,19 +29,23 @@ def fail(email: str, times: int) -> list[str]:
     return [refusal(email, WRONG).reason for _ in range(times)]
 
 
-def test_right_credentials_open_a_session(claire_confirmed):
+def test_right_credentials_give_a_grant_that_opens_a_session(claire_confirmed):
     result = auth.login(claire_confirmed.email, PASSWORD)
+    opened = auth.open_session(result.grant)
 
-    assert result.role == "member"
-    assert auth.authenticate(result.session_token).account_id == account_of(claire_confirmed.email).id
+    assert (result.role, result.second_factor_required) == ("member", False)
+    assert (opened.role, opened.pending) == ("member", False)
+    claire = actor_of(opened.session_token)
+    assert isinstance(claire, actors.Member)
+    assert claire.account_id == account_of(claire_confirmed.email).id
 
 
 def test_login_ignores_the_case_of_the_address(claire_confirmed):
-    assert auth.login(claire_confirmed.email.upper(), PASSWORD).session_token
+    assert auth.login(claire_confirmed.email.upper(), PASSWORD).grant
 
 
 def test_session_token_has_at_least_128_random_bits_and_only_its_sha256_is_stored(claire_confirmed):
-    token = auth.login(claire_confirmed.email, PASSWORD).session_token
+    token = login_token(claire_confirmed.email)
 
     raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     assert len(raw) * 8 >= 128
@@ -51,8 +55,8 @@ def test_session_token_has_at_least_128_random_bits_and_only_its_sha256_is_store
 
 
 def test_each_login_gets_a_new_token(claire_confirmed):
-    first = auth.login(claire_confirmed.email, PASSWORD).session_token
-    second = auth.login(claire_confirmed.email, PASSWORD).session_token
+    first = login_token(claire_confirmed.email)
+    second = login_token(claire_confirmed.email)
 
     assert first != second
 
@@ -95,7 +99,7 @@ def test_empty_fields_are_asked_for():
 def test_four_failures_do_not_slow_the_member_down(claire_confirmed, frozen_clock):
     assert fail(claire_confirmed.email, 4) == ["invalid"] * 4
 
-    assert auth.login(claire_confirmed.email, PASSWORD).session_token
+    assert login(claire_confirmed.email)
 
 
 def test_fifth_failure_imposes_a_delay_of_at_least_one_minute(claire_confirmed, frozen_clock):
@@ -112,7 +116,7 @@ def test_right_password_works_again_once_the_delay_is_over(claire_confirmed, fro
     fail(claire_confirmed.email, 5)
     frozen_clock.advance(seconds=61)
 
-    assert auth.login(claire_confirmed.email, PASSWORD).session_token
+    assert login(claire_confirmed.email)
 
 
 def test_delay_grows_with_each_further_failure(claire_confirmed, frozen_clock):
@@ -126,7 +130,7 @@ def test_delay_grows_with_each_further_failure(claire_confirmed, frozen_clock):
 
     assert sixth.reason == "throttled" and "2 minutes" in sixth.message
     assert during.reason == "throttled"
-    assert auth.login(claire_confirmed.email, PASSWORD).session_token
+    assert login(claire_confirmed.email)
 
 
 def test_attempts_during_the_delay_do_not_count_as_failures(claire_confirmed, frozen_clock):
@@ -164,12 +168,12 @@ def test_password_reset_unlocks_the_account(claire_confirmed, frozen_clock):
     password_reset.request_password_reset(claire_confirmed.email)
 
     password_reset.reset_password(
-        link_token(claire_confirmed.email, "/nouveau-mot-de-passe"), NEW_PASSWORD, NEW_PASSWORD
+        tokens.digest(link_token(claire_confirmed.email, "/nouveau-mot-de-passe")), NEW_PASSWORD, NEW_PASSWORD
     )
 
     account = account_of(claire_confirmed.email)
     assert (account.locked_at, account.failed_login_count) == (None, 0)
-    assert auth.login(claire_confirmed.email, NEW_PASSWORD).session_token
+    assert login(claire_confirmed.email, NEW_PASSWORD)
 
 
 def test_successful_login_resets_the_failure_count(claire_confirmed, frozen_clock):
@@ -182,7 +186,11 @@ def test_successful_login_resets_the_failure_count(claire_confirmed, frozen_cloc
     assert account_of(claire_confirmed.email).failed_login_count == 4
 
 
-def test_successful_login_records_the_time(claire_confirmed, frozen_clock):
-    auth.login(claire_confirmed.email, PASSWORD)
+def test_successful_login_records_the_time_the_session_opens(claire_confirmed, frozen_clock):
+    result = auth.login(claire_confirmed.email, PASSWORD)
+    assert account_of(claire_confirmed.email).last_login_at is None  # a grant is not a login yet
+    frozen_clock.advance(seconds=2)
+
+    auth.open_session(result.grant)
 
     assert as_utc(account_of(claire_confirmed.email).last_login_at) == frozen_clock.now

@@ -17,7 +17,7 @@ from portal_app.domain.personal_data import EXCLUDED_COLUMNS, EXCLUDED_TABLES, E
 from .advisers_support import ADVISER_EMAIL, enrol_adviser
 from .claims_support import VALID_IBAN_COMPACT
 from .data_rights_support import build_everything
-from .support import CLAIRE, PASSWORD, all_rows, login
+from .support import CLAIRE, PASSWORD, actor_of, all_rows, login, login_token
 
 ROOTS = {"account", "contract", "beneficiary"}
 # Tables without a foreign key to the account that still hold the member's data.
@@ -134,9 +134,9 @@ def test_each_member_gets_only_their_own_data(claire, paul):
 
 
 def test_without_a_live_session_or_as_an_adviser_nothing_is_exported(frozen_clock, adviser, claire):
-    for token in ("", "not-a-session", adviser.token):
+    for not_a_member in (None, "", "not-a-session", adviser.token):
         with pytest.raises(NotAllowed):
-            personal_data.export_for_session(token)
+            personal_data.export_for_session(not_a_member)
     assert all_rows(AuditEvent, AuditEvent.action == "personal_data_exported") == []
 
 
@@ -148,11 +148,13 @@ def test_an_adviser_account_is_not_exported_as_a_member(frozen_clock, adviser):
 
 
 def test_a_logged_out_member_cannot_export(claire):
-    from portal_app.domain import auth
+    from portal_app.domain import auth, tokens
 
-    auth.logout(claire.token)
+    token = login_token(claire.email)
+    auth.logout(tokens.digest(token))
     with pytest.raises(NotAllowed):
-        personal_data.export_for_session(claire.token)
+        personal_data.export_for_session(actor_of(token))
+    assert all_rows(AuditEvent, AuditEvent.action == "personal_data_exported") == []
     assert login(claire.email)  # the account itself is untouched
 
 
