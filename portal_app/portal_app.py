@@ -17,7 +17,8 @@ from portal_app.ui.adviser import (
     contract_import_page,
 )
 from portal_app.ui.background import mail_retry_loop
-from portal_app.ui.claims import ClaimsState, ClaimState, claim_page, claims_page
+from portal_app.ui.claim_page import ClaimState, claim_page
+from portal_app.ui.claims import ClaimsState, claims_page
 from portal_app.ui.claims_backoffice import (
     AdviserClaimState,
     ClaimQueueState,

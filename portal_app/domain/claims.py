@@ -22,8 +22,8 @@ from portal_app import settings
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AssistanceFile, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
 from portal_app.db.vocabulary import ClaimStatus, DocumentKind
-from portal_app.domain import audit, clock, file_store, mail, mail_texts
-from portal_app.domain.addresses import member_account
+from portal_app.domain import actors, audit, clock, file_store, mail, mail_texts
+from portal_app.domain.actors import Actor
 from portal_app.domain.assistance_files import format_quantity, parse_quantity
 from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.domain.formatting import day_date, paris_datetime
@@ -74,6 +74,11 @@ class ClaimChoice:
     label: str
 
 
+def _member_account(session: Session, actor: Actor) -> Account:
+    """The acting member's account: only a member files and follows claims (NotAllowed for anyone else)."""
+    return session.get(Account, actors.member(actor).account_id)
+
+
 def _remaining_cents(session: Session, entitlement: Entitlement, excluding_claim: int | None = None) -> int:
     """What the entitlement still allows: granted − accepted − what open claims already ask."""
     query = select(sa.func.coalesce(sa.func.sum(Claim.amount_cents), 0)).where(
@@ -100,10 +105,10 @@ def _eligible(session: Session, account: Account) -> list[tuple[Entitlement, Ass
     return list(rows)
 
 
-def claim_choices(session_token: str) -> list[ClaimChoice]:
+def claim_choices(actor: Actor) -> list[ClaimChoice]:
     """The reimbursable services of the member's open files (amounts granted in euros)."""
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = _member_account(session, actor)
         return [
             ClaimChoice(
                 e.id,
@@ -201,14 +206,14 @@ OTHER_TAB = (
 )
 
 
-def new_submission_key(session_token: str) -> str:
+def new_submission_key(actor: Actor) -> str:
     """The key of the member's next form: the same in every tab until a claim is filed with it.
 
     Derived from the account and its number of claims, so two tabs (or a retry) send the same key and
     file one claim; once it is used, the next form gets the next key.
     """
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = _member_account(session, actor)
         filed = session.exec(select(sa.func.count(Claim.id)).where(Claim.account_id == account.id)).one()
         seed = f"{settings.SECRET_KEY}|claim-form|{account.id}|{filed}".encode()
         return hashlib.sha256(seed).hexdigest()[:48]
@@ -222,10 +227,10 @@ def _same_form(session: Session, reference: str, data: ClaimInput) -> str:
     return reference
 
 
-def submit_claim(session_token: str, data: ClaimInput, uploads: list[Upload]) -> str:
+def submit_claim(actor: Actor, data: ClaimInput, uploads: list[Upload]) -> str:
     """Returns the reference RB-YYYY-NNNNNN; the same one for the same submission key."""
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = _member_account(session, actor)
         existing = _existing(session, account, data.submission_key)
         if existing:
             return _same_form(session, existing, data)
@@ -269,7 +274,7 @@ def submit_claim(session_token: str, data: ClaimInput, uploads: list[Upload]) ->
             # The same form was submitted at the same moment: the first one won, give its reference.
             session.rollback()
             with session_scope() as again:
-                reference = _existing(again, member_account(again, session_token), data.submission_key)
+                reference = _existing(again, _member_account(again, actor), data.submission_key)
                 if reference:
                     return _same_form(again, reference, data)
             raise
@@ -367,25 +372,25 @@ def _own_claim(session: Session, account: Account, reference: str) -> Claim:
     return claim
 
 
-def member_claims(session_token: str) -> list[ClaimView]:
+def member_claims(actor: Actor) -> list[ClaimView]:
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = _member_account(session, actor)
         claims = session.exec(
             select(Claim).where(Claim.contract_id == account.contract_id).order_by(Claim.id.desc())
         ).all()
         return [claim_view(session, c, with_details=False) for c in claims]
 
 
-def member_claim(session_token: str, reference: str) -> ClaimView:
+def member_claim(actor: Actor, reference: str) -> ClaimView:
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = _member_account(session, actor)
         return claim_view(session, _own_claim(session, account, reference))
 
 
-def add_documents(session_token: str, reference: str, uploads: list[Upload]) -> None:
+def add_documents(actor: Actor, reference: str, uploads: list[Upload]) -> None:
     """When documents were requested: the member adds them to the same claim, which goes back « en cours »."""
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = _member_account(session, actor)
         claim = _own_claim(session, account, reference)
         if claim.status != ClaimStatus.DOCUMENTS_REQUESTED:
             raise ValidationError("files", "Aucune pièce n'est demandée pour cette demande.")

@@ -14,6 +14,7 @@ import threading
 import time
 import warnings
 
+import pyotp
 import pytest
 from cryptography.exceptions import InvalidTag
 from sqlmodel import select
@@ -21,13 +22,13 @@ from sqlmodel import select
 from portal_app import settings
 from portal_app.db.engine import session_scope
 from portal_app.db.models import AuditEvent, Claim, ClaimEvent, ClaimFile, OutgoingMail
-from portal_app.domain import audit, claims, file_store, scanner
+from portal_app.domain import audit, claims, clock, file_store, scanner, second_factor
 from portal_app.domain.claims_backoffice import open_claim_file
 from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.domain.uploads import Upload, sniff
 from portal_app.ui.downloads import routes
 
-from .advisers_support import enrol_adviser
+from .advisers_support import enrol_adviser, pending_adviser_token
 from .claims_support import (
     EICAR,
     HTML_PAGE,
@@ -43,7 +44,7 @@ from .claims_support import (
     png,
     submit,
 )
-from .support import count
+from .support import actor_of, count, login_token
 from .test_cli import run_cli
 
 with warnings.catch_warnings():  # Starlette would prefer httpx2, which is not installed: httpx works as well
@@ -534,12 +535,19 @@ def test_another_member_cannot_open_the_file(claire, paul, entitlement):
         open_claim_file(paul.token, stored.id)
 
 
-@pytest.mark.parametrize("token", ["", "forged-session-token", "x" * 500])
-def test_a_stranger_cannot_open_the_file(claire, entitlement, token):
+def test_nobody_cannot_open_the_file(claire, entitlement):
     [stored] = files_of(submit(claire, entitlement))
 
     with pytest.raises(NotFound):
-        open_claim_file(token, stored.id)
+        open_claim_file(None, stored.id)
+
+
+def test_an_adviser_without_the_second_factor_cannot_open_the_file(claire, entitlement, adviser):
+    [stored] = files_of(submit(claire, entitlement))
+    pending = actor_of(pending_adviser_token(adviser.email))
+
+    with pytest.raises(NotFound):
+        open_claim_file(pending, stored.id)
 
 
 @pytest.mark.parametrize("file_id", [999_999, "1", None, -1])
@@ -577,18 +585,27 @@ def test_an_owner_download_is_not_an_adviser_access(claire, entitlement):
 # --- downloads: the HTTP route --------------------------------------------------------------------
 
 
-def _get(file_id, token: str | None) -> object:
+def _get(file_id, cookie: str | None) -> object:
+    """The route as a browser calls it: `cookie` is the session cookie's secret (None: no cookie)."""
     client = TestClient(routes)
-    if token is not None:
-        client.cookies.set("ea_session", token)
+    if cookie is not None:
+        client.cookies.set("ea_session", cookie)
     return client.get(f"/telechargement/justificatif/{file_id}")
+
+
+def adviser_cookie(adviser, frozen_clock) -> str:
+    """A fresh adviser session (password, then a TOTP code of the next step: a code is used once)."""
+    frozen_clock.advance(seconds=30)
+    session_token = pending_adviser_token(adviser.email)
+    second_factor.verify(actor_of(session_token), pyotp.TOTP(adviser.secret).at(clock.now()))
+    return session_token
 
 
 def test_the_owner_downloads_the_file_as_an_attachment(claire, entitlement):
     content = pdf("Facture téléchargée")
     [stored] = files_of(submit(claire, entitlement, [invoice("facture mars é.pdf", content)]))
 
-    response = _get(stored.id, claire.token)
+    response = _get(stored.id, login_token(claire.email))
 
     assert response.status_code == 200
     assert response.content == content
@@ -598,10 +615,10 @@ def test_the_owner_downloads_the_file_as_an_attachment(claire, entitlement):
     assert response.headers["cache-control"] == "no-store"
 
 
-def test_an_adviser_downloads_through_the_route_and_is_audited(claire, entitlement, adviser):
+def test_an_adviser_downloads_through_the_route_and_is_audited(claire, entitlement, adviser, frozen_clock):
     [stored] = files_of(submit(claire, entitlement, [Upload("photo.png", png())]))
 
-    response = _get(stored.id, adviser.token)
+    response = _get(stored.id, adviser_cookie(adviser, frozen_clock))
 
     assert response.status_code == 200
     assert response.content == png()
@@ -611,31 +628,32 @@ def test_an_adviser_downloads_through_the_route_and_is_audited(claire, entitleme
 def test_another_members_cookie_gets_a_404(claire, paul, entitlement):
     [stored] = files_of(submit(claire, entitlement))
 
-    response = _get(stored.id, paul.token)
+    response = _get(stored.id, login_token(paul.email))
 
     assert response.status_code == 404
     assert pdf() not in response.content
     assert response.headers["cache-control"] == "no-store"
 
 
-@pytest.mark.parametrize("token", [None, "", "forged-session-token"])
-def test_no_cookie_or_a_forged_one_gets_a_404(claire, entitlement, token):
+@pytest.mark.parametrize("cookie", [None, "", "forged-session-token", "x" * 500])
+def test_no_cookie_or_a_forged_one_gets_a_404(claire, entitlement, cookie):
     [stored] = files_of(submit(claire, entitlement))
 
-    assert _get(stored.id, token).status_code == 404
+    assert _get(stored.id, cookie).status_code == 404
 
 
 @pytest.mark.parametrize("path", ["999999", "abc", "1.pdf", "-1"])
 def test_a_missing_file_gets_a_404(claire, entitlement, path):
     submit(claire, entitlement)
 
-    assert _get(path, claire.token).status_code == 404
+    assert _get(path, login_token(claire.email)).status_code == 404
 
 
 def test_a_file_of_another_claim_is_a_404_for_the_same_response(claire, paul, entitlement):
     [stored] = files_of(submit(claire, entitlement))
 
-    other = _get(stored.id, paul.token)
-    missing = _get(999_999, paul.token)
+    cookie = login_token(paul.email)
+    other = _get(stored.id, cookie)
+    missing = _get(999_999, cookie)
 
     assert (other.status_code, other.content) == (missing.status_code, missing.content)

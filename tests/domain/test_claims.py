@@ -15,9 +15,9 @@ from portal_app.db.engine import session_scope
 from portal_app.db.models import AssistanceFile, AuditEvent, Claim, ClaimEvent, ClaimFile, OutgoingMail
 from portal_app.domain import assistance_files, claims
 from portal_app.domain.assistance_files import EntitlementInput
-from portal_app.domain.errors import NotAllowed, ValidationError
+from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
 
-from .advisers_support import enrol_adviser
+from .advisers_support import enrol_adviser, pending_adviser_token
 from .claims_support import (
     FAQ_QUOTES,
     HTML_PAGE,
@@ -34,7 +34,7 @@ from .claims_support import (
     set_used,
     submit,
 )
-from .support import count, mails_to
+from .support import actor_of, count, mails_to
 
 
 @pytest.fixture
@@ -361,10 +361,27 @@ def test_an_adviser_cannot_file_a_claim(adviser, entitlement):
         claims.submit_claim(adviser.token, claim_input(entitlement), [invoice()])
 
 
-def test_a_forged_session_cannot_file_a_claim(entitlement):
+def test_an_adviser_without_the_second_factor_cannot_file_a_claim(adviser, entitlement):
+    pending = actor_of(pending_adviser_token(adviser.email))
+
     with pytest.raises(NotAllowed):
-        claims.submit_claim("forged-token", claim_input(entitlement), [invoice()])
+        claims.submit_claim(pending, claim_input(entitlement), [invoice()])
     assert nothing_written()
+
+
+def test_nobody_cannot_file_a_claim(entitlement):
+    with pytest.raises(NotAllowed):
+        claims.submit_claim(None, claim_input(entitlement), [invoice()])
+    assert nothing_written()
+
+
+@pytest.mark.parametrize(
+    "read", [claims.claim_choices, claims.member_claims, claims.new_submission_key], ids=lambda f: f.__name__
+)
+def test_only_a_member_reads_claims(adviser, entitlement, read):
+    for someone in (adviser.token, actor_of(pending_adviser_token(adviser.email)), None):
+        with pytest.raises(NotAllowed):
+            read(someone)
 
 
 # --- idempotency ----------------------------------------------------------------------------------
@@ -494,6 +511,26 @@ def test_the_member_lists_own_claims_newest_first(claire, paul, adviser, entitle
     submit(paul, entitlement_of(paul_file).id)
 
     assert [c.reference for c in claims.member_claims(claire.token)] == [second, first]
+
+
+def test_another_members_claim_is_not_found(claire, paul, entitlement):
+    reference = submit(claire, entitlement)
+
+    for look in (
+        lambda: claims.member_claim(paul.token, reference),
+        lambda: claims.member_claim(claire.token, "RB-2026-999999"),
+    ):
+        with pytest.raises(NotFound) as missing:
+            look()
+        assert missing.value.message == "Demande introuvable."
+
+
+def test_another_member_cannot_add_documents_to_a_claim(claire, paul, entitlement):
+    reference = submit(claire, entitlement)
+
+    with pytest.raises(NotFound):
+        claims.add_documents(paul.token, reference, [invoice()])
+    assert len(claims.member_claim(claire.token, reference).files) == 1
 
 
 def test_two_tabs_of_the_same_form_file_one_claim(claire, entitlement):

@@ -3,7 +3,7 @@ page of the app called /telechargement/… and show the 404 page instead of down
 
 import reflex as rx
 
-from portal_app.ui.claims import file_item
+from portal_app.ui.claim_page import file_item
 from portal_app.ui.data_rights import data_rights_section
 
 
