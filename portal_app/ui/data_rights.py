@@ -50,7 +50,7 @@ class CloseAccountState(rx.State):
             text(form_data, "close_password", 1000),
             checked(form_data, "close_confirmation"),
         )
-        (await self.get_state(SessionState)).forget()
+        (await self.get_state(SessionState))._forget()
         # The session rows are gone: the cookie is worthless; the HTTP route clears it on the way out.
         return rx.call_script(CLEAR_COOKIE_THEN.replace("__TARGET__", CLOSED_PATH))
 

@@ -11,9 +11,11 @@ from portal_app.domain.errors import ValidationError
 from portal_app.domain.passwords import ADVICE_TEXT, RULE_TEXT
 from portal_app.ui import components as ui
 from portal_app.ui.background import kick_mail_delivery
-from portal_app.ui.forms import focus_first_error, text
+from portal_app.ui.forms import focus_first_error, focus_when_shown, text
 from portal_app.ui.request_origin import remember_origin
 from portal_app.ui.session_cookie import link_digest
+
+OUTCOME_ID = "resultat-confirmation"  # focused when shown, so that a screen reader reads the outcome
 
 
 class EmailConfirmationState(rx.State):
@@ -32,6 +34,7 @@ class EmailConfirmationState(rx.State):
         except ValidationError as error:
             self.outcome, self.success = error.message, False
         self.done = True
+        return focus_when_shown(OUTCOME_ID)
 
 
 def email_confirmation_page() -> rx.Component:
@@ -41,8 +44,8 @@ def email_confirmation_page() -> rx.Component:
             EmailConfirmationState.done,
             rx.cond(
                 EmailConfirmationState.success,
-                ui.notice(EmailConfirmationState.outcome, "success"),
-                ui.notice(EmailConfirmationState.outcome, "error"),
+                ui.notice(EmailConfirmationState.outcome, "success", id=OUTCOME_ID, tab_index=-1),
+                ui.notice(EmailConfirmationState.outcome, "error", id=OUTCOME_ID, tab_index=-1),
             ),
             ui.loading(),
         ),

@@ -12,12 +12,12 @@ import reflex as rx
 from portal_app import settings
 from portal_app.domain import auth, faq
 from portal_app.ui import components as ui
-from portal_app.ui.session_cookie import SESSION_COOKIE
+from portal_app.ui.session_cookie import LINK_COOKIE, SESSION_COOKIE
 
 NOT_FOUND_TITLE = "Page introuvable"
 BROWSERS_PAGE = "/navigateurs"
 
-# The one cookie and the browser storage the portal uses: (name, where, purpose, lifetime).
+# The cookies and the browser storage the portal uses: (name, where, purpose, lifetime).
 # tests/e2e/test_info_pages.py checks that the browser holds nothing else.
 SESSION_STORAGE_KEYS = ("token", "react-router-scroll-positions", "reflex_last_reloaded_on_error")
 LOCAL_STORAGE_KEYS = ("theme",)
@@ -26,11 +26,20 @@ STORED_ITEMS = (
         SESSION_COOKIE,
         "Cookie",
         "Garde votre connexion à votre espace personnel. Il ne contient qu'un jeton tiré au hasard, "
-        "sans aucune donnée personnelle ; il n'est jamais envoyé à un autre site (SameSite=Strict) et, "
-        "en production, seulement par une connexion chiffrée (Secure).",
+        "sans aucune donnée personnelle ; les scripts de la page ne peuvent pas le lire (HttpOnly), il n'est "
+        "jamais envoyé à un autre site (SameSite=Strict) et, en production, seulement par une connexion "
+        "chiffrée (Secure).",
         "Cookie de session : effacé à la fermeture du navigateur. La connexion elle-même prend fin à la "
         f"déconnexion, après {int(auth.IDLE_TIMEOUT.total_seconds() // 60)} minutes d'inactivité et au plus "
         f"tard {int(auth.ABSOLUTE_TIMEOUT.total_seconds() // 3600)} heures après la connexion.",
+    ),
+    (
+        LINK_COOKIE,
+        "Cookie",
+        "Posé quand vous ouvrez le lien d'un e-mail du portail (confirmation d'adresse, nouveau mot de passe) : "
+        "il garde le code du lien hors de la barre d'adresse et de l'historique. Les scripts de la page ne "
+        "peuvent pas le lire (HttpOnly).",
+        "Une heure au plus ; le lien lui-même ne sert qu'une fois.",
     ),
     (
         "token",

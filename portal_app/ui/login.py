@@ -44,7 +44,7 @@ class LoginState(rx.State):
         params = self.router.url.query_parameters
         self.info = INFO_LOGGED_OUT if params.get("deconnecte") else INFO_EXPIRED if params.get("expiree") else ""
         session = await self.get_state(SessionState)
-        actor = await session.current_actor()
+        actor = await session._current_actor()
         if isinstance(actor, actors.PendingAdviser):
             return rx.redirect(SECOND_FACTOR_PATH, replace=True)
         if actor is not None:
@@ -73,7 +73,7 @@ class LoginState(rx.State):
             target = SECOND_FACTOR_PATH
         else:
             target = _landing(result.role, self.router.url.query_parameters.get("next"))
-            (await self.get_state(SessionState)).signed_in(result.role)
+            (await self.get_state(SessionState))._signed_in(result.role)
         # The grant travels in this script only (never in a state var); the HTTP route sets the cookie.
         yield open_session_script(result.grant, target)
 

@@ -79,7 +79,7 @@ class MemberHomeState(rx.State):
         self.loaded = False
         overview = await road.act(self, account.member_overview)
         files = await road.act(self, assistance_files.files_for_member)
-        (await self.get_state(SessionState)).signed_in("member")
+        (await self.get_state(SessionState))._signed_in("member")
         data = dataclasses.asdict(overview)
         self.beneficiaries = data.pop("beneficiaries")
         self.is_valid = data.pop("is_valid")

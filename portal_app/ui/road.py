@@ -58,9 +58,9 @@ async def call(action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 async def _not_allowed(state: rx.State, error: NotAllowed) -> rx.event.EventSpec:
     session = await state.get_state(SessionState)
-    if error.message == actors.ADVISER_ONLY and isinstance(await session.current_actor(), actors.Member):
+    if error.message == actors.ADVISER_ONLY and isinstance(await session._current_actor(), actors.Member):
         return rx.redirect(MEMBER_HOME, replace=True)  # a member on an adviser page: back home, still logged in
-    session.forget()
+    session._forget()
     return login_redirect(state.router.url.path)
 
 

@@ -49,7 +49,7 @@ class SecondFactorState(rx.State):
                 return _show_secrets(enrolment.qr_svg_data_uri, enrolment.secret)
             self.mode = "verify"
         except NotAllowed as refusal:
-            (await self.get_state(SessionState)).forget()
+            (await self.get_state(SessionState))._forget()
             self.problem = refusal.message
         return None
 
@@ -62,17 +62,17 @@ class SecondFactorState(rx.State):
             if self.mode == "enrol":
                 recovery_codes = await road.act(self, second_factor.confirm_enrolment, code)
                 self.mode = "codes"
-                (await self.get_state(SessionState)).signed_in("adviser")
+                (await self.get_state(SessionState))._signed_in("adviser")
                 return _show_secrets(recovery_codes=recovery_codes)
             await road.act(self, second_factor.verify, code)
         except ValidationError as error:
             self.errors = error.errors
             return rx.call_script("document.getElementById('code')?.focus()")
         except NotAllowed as refusal:
-            (await self.get_state(SessionState)).forget()
+            (await self.get_state(SessionState))._forget()
             self.problem, self.mode = refusal.message, ""
             return None
-        (await self.get_state(SessionState)).signed_in("adviser")
+        (await self.get_state(SessionState))._signed_in("adviser")
         return rx.redirect("/conseiller", replace=True)
 
 

@@ -33,7 +33,7 @@ class SessionState(rx.State):
     is_logged_in: bool = False
     role: str = ""
 
-    async def current_actor(self) -> actors.Member | actors.Adviser | actors.PendingAdviser | None:
+    async def _current_actor(self) -> actors.Member | actors.Adviser | actors.PendingAdviser | None:
         """The actor behind the tab's cookie, or None; updates the header's hint."""
         actor = await asyncio.to_thread(actors.resolve_or_none, session_digest(self))
         self.is_logged_in = isinstance(actor, actors.Member | actors.Adviser)
@@ -43,16 +43,16 @@ class SessionState(rx.State):
     @rx.event
     async def refresh(self):
         """on_load of public pages: show « Mon Espace » or « Connexion » in the header."""
-        await self.current_actor()
+        await self._current_actor()
 
-    def signed_in(self, role: str) -> None:
+    def _signed_in(self, role: str) -> None:
         self.is_logged_in, self.role = True, role
 
-    def forget(self) -> None:
+    def _forget(self) -> None:
         self.is_logged_in, self.role = False, ""
 
     @rx.event
     def log_out(self):
         """The HTTP route ends the session and clears the cookie; the page then clears what it kept."""
-        self.forget()
+        self._forget()
         return rx.call_script(LOG_OUT_SCRIPT)

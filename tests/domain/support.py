@@ -84,7 +84,7 @@ class Member:
     contract: ContractSpec
     email: str
     password: str
-    token: str  # session token, "" when not logged in
+    token: actors.Actor | str  # the logged-in member as the domain takes it, "" when not logged in
 
 
 def csv_file(*lines: str, header: str = HEADER, bom: bool = False) -> bytes:

@@ -2,10 +2,10 @@
 
 Facts used (read in Reflex 0.10's generated .web/utils/state.js and reflex/app.py):
 - socket.io namespace and path `/_event`, the tab's client token in the query (`?token=`);
-- the page's load rides on the CONNECT packet: `auth={"event": hydrate_and_load}`; the browser puts
-  its tracked cookies in that event's `payload.vars`, keyed by the full name of the state var (for the
-  portal: SessionState.session_token, cookie `ea_session`). The server never reads the Cookie header
-  for these vars: what the tab sends is what the state gets;
+- the page's load rides on the CONNECT packet: `auth={"event": hydrate_and_load}`;
+- the session is the HttpOnly `ea_session` cookie, sent by the browser with the websocket handshake (the
+  portal's middleware turns it into a digest header, portal_app/ui/session_cookie.py); a login's grant is
+  exchanged for it on `POST /session/ouvrir`, as the login page's script does (`log_in` below);
 - every event is `emit("event", {"name", "payload", "router_data"})`; answers come back as
   `event` messages carrying `delta` (state changes) and `events` (`_redirect`, `_call_script`…).
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import threading
 import time
 import uuid
@@ -29,7 +30,6 @@ ROOT_STATE = "reflex___state____state"
 HYDRATE = f"{ROOT_STATE}.hydrate_and_load"
 UPDATE_VARS = f"{ROOT_STATE}.reflex___state____update_vars_internal_state.update_vars_internal"
 SESSION_STATE = f"{ROOT_STATE}.portal_app___ui___session_state____session_state"
-SESSION_TOKEN_VAR = f"{SESSION_STATE}.session_token_rx_state_"
 LOGIN_STATE = f"{ROOT_STATE}.portal_app___ui___login____login_state"
 MEMBER_HOME_STATE = f"{ROOT_STATE}.portal_app___ui___member____member_home_state"
 ACCOUNT_STATE = f"{ROOT_STATE}.portal_app___ui___member____account_state"
@@ -41,7 +41,7 @@ AUDIT_TRAIL_STATE = f"{ROOT_STATE}.portal_app___ui___adviser___audit_trail____au
 ADVISER_STATES = (ADVISER_SEARCH_STATE, ADVISER_CONTRACT_STATE, CONTRACT_IMPORT_STATE, AUDIT_TRAIL_STATE)
 # Sent after each event: its answer (a unique script) tells that the events before it were handled.
 SENTINEL = f"{ROOT_STATE}.portal_app___ui___email_links____email_confirmation_state.load"
-SENTINEL_MARK = "replaceState(null, '', '/confirmation-email')"
+SENTINEL_MARK = "resultat-confirmation"  # the page's focus script
 
 
 def router_data(path: str, query: dict[str, str] | None = None) -> dict[str, Any]:
@@ -77,13 +77,20 @@ class ReflexTab:
             self.updates.append(data)
             self._condition.notify_all()
 
-    def connect(self, path: str, session_token: str | None = None, extra_vars: dict | None = None) -> None:
+    def connect(
+        self,
+        path: str,
+        session_token: str | None = None,
+        extra_vars: dict | None = None,
+        extra_headers: dict | None = None,
+    ) -> None:
         """Open the tab on `path`, sending `session_token` as the ea_session cookie (None: no cookie)."""
         self.path = path
         client_vars = dict(extra_vars or {})
-        if session_token is not None:
-            client_vars[SESSION_TOKEN_VAR] = session_token
         payload = {"vars": client_vars} if client_vars else {}
+        headers = {"Origin": self.base_url, **(extra_headers or {})}
+        if session_token is not None:
+            headers["Cookie"] = f"ea_session={session_token}"
         auth = {"event": {"name": HYDRATE, "payload": payload, "router_data": router_data(path)}}
 
         async def go():
@@ -95,7 +102,7 @@ class ReflexTab:
             sio.on("event", on_event, namespace="/_event")
             await sio.connect(
                 f"{self.base_url}?token={self.client_token}",
-                headers={"Origin": self.base_url},
+                headers=headers,
                 auth=auth,
                 transports=["websocket"],
                 namespaces=["/_event"],
@@ -199,6 +206,33 @@ class ReflexTab:
             if f"{var}_rx_state_" in changes:
                 value = changes[f"{var}_rx_state_"]
         return value
+
+
+def grant_of(updates: list[dict]) -> str | None:
+    """The login grant in the script the login handler sent (what the page POSTs to /session/ouvrir)."""
+    match = re.search(r"grant: \\?\"([A-Za-z0-9_-]+)\\?\"", json.dumps(updates))
+    return match.group(1) if match else None
+
+
+def exchange_grant(base_url: str, grant: str) -> str | None:
+    """POST the grant as the login page does; the session token from the HttpOnly cookie it sets."""
+    response = httpx.post(f"{base_url}/session/ouvrir", json={"grant": grant}, headers={"Origin": base_url}, timeout=30)
+    return response.cookies.get("ea_session") if response.status_code == 204 else None
+
+
+def log_in(base_url: str, email: str, password: str) -> str:
+    """Log in as the login page does: LoginState.submit over the socket, then the grant for the cookie."""
+    tab = ReflexTab(base_url)
+    try:
+        tab.connect("/connexion")
+        answers = tab.send(f"{LOGIN_STATE}.submit", form(email=email, password=password), path="/connexion")
+        grant = grant_of(answers)
+        assert grant, f"no login grant for {email}: {tab.text(answers)[:2000]}"
+    finally:
+        tab.close()
+    token = exchange_grant(base_url, grant)
+    assert token, f"the grant of {email} opened no session"
+    return token
 
 
 def _hydrated(update: dict) -> bool:

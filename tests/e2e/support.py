@@ -351,10 +351,17 @@ def submit_code(page: Page, code: str, button: str) -> None:
     page.get_by_role("button", name=button).click()
 
 
+def totp_key_shown(page: Page) -> str:
+    """The TOTP key as text, once the page's script has written it (it is never in a state var)."""
+    key = page.locator("#cle-totp")
+    expect(key).to_have_text(re.compile(r"^[A-Z2-7]{16,}$"))
+    return key.inner_text().strip()
+
+
 def enrol_second_factor(page: Page, keys: AdviserKeys) -> None:
     """On /connexion/verification at the first login: read the key, give a code, keep the recovery codes."""
     expect(page.get_by_role("img", name="QR code à scanner avec votre application d'authentification")).to_be_visible()
-    keys.secret = page.locator("#cle-totp").inner_text().strip()
+    keys.secret = totp_key_shown(page)
     keys.last_step = 0
     submit_code(page, keys.code(), "Activer et continuer")
     codes = page.locator("#codes-de-secours li")

@@ -34,6 +34,7 @@ from .support import (
     open_link,
     submit_login,
     today_in_paris,
+    totp_key_shown,
     url_re,
     wait_hydrated,
 )
@@ -418,7 +419,7 @@ def adviser_logs_in_checking_each_step(page: Page, keys: AdviserKeys) -> None:
     wait_hydrated(page, since, "/connexion/verification")
     expect(page.get_by_label("Code de vérification")).to_be_visible()
     check(page, "/connexion/verification enrolment")
-    keys.secret = page.locator("#cle-totp").inner_text().strip()
+    keys.secret = totp_key_shown(page)
     page.get_by_label("Code de vérification").fill(keys.wrong_code())
     submit_with_errors(page, "Activer et continuer", "/connexion/verification wrong code")
     keys.secret = ""

@@ -42,6 +42,7 @@ from .support import (
     submit_code,
     submit_login,
     today_in_paris,
+    totp_key_shown,
     track_hydration,
     url_re,
     wait_hydrated,
@@ -162,7 +163,7 @@ def test_adviser_enrols_totp_then_gives_a_code_at_every_login(new_page, portal_s
     qr = page.get_by_role("img", name="QR code à scanner avec votre application d'authentification")
     expect(qr).to_be_visible()
     assert (qr.get_attribute("src") or "").startswith("data:image/svg+xml")
-    secret = page.locator("#cle-totp").inner_text().strip()
+    secret = totp_key_shown(page)
     assert re.fullmatch(r"[A-Z2-7]{32}", secret), f"not a base32 TOTP key: {secret!r}"
     keys.secret = secret
 

@@ -19,6 +19,7 @@ import secrets
 import subprocess
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from .reflex_socket import (
@@ -32,10 +33,10 @@ from .reflex_socket import (
     MEMBER_HOME_STATE,
     PASSWORD_STATE,
     SESSION_STATE,
-    SESSION_TOKEN_VAR,
     UPDATE_VARS,
     ReflexTab,
     form,
+    log_in,
 )
 from .support import (
     CLAIRE_EMAIL,
@@ -140,16 +141,8 @@ def leaks(text: str) -> list[str]:
 
 
 def log_in_over_socket(portal: str, email: str, password: str) -> str:
-    """Log in through LoginState.submit; the session token comes back in the cookie's delta."""
-    tab = ReflexTab(portal)
-    try:
-        tab.connect("/connexion")
-        answers = tab.send(f"{LOGIN_STATE}.submit", form(email=email, password=password), path="/connexion")
-        token = tab.delta_value(SESSION_STATE, "session_token", answers)
-        assert token, f"no session for {email}: {tab.text(answers)[:2000]}"
-        return token
-    finally:
-        tab.close()
+    """Log in through LoginState.submit, then exchange the grant for the HttpOnly cookie as the page does."""
+    return log_in(portal, email, password)
 
 
 def payloads_for(handler: str, params: list[str], b_account_id: int, b_contract_id: int) -> list:
@@ -228,45 +221,66 @@ def test_member_a_cannot_read_or_change_member_b(portal, portal_server, new_page
                 continue
             for payload in payloads_for(name, params, b_account_id, b_contract_id):
                 path = pages[sent % len(pages)]  # each event from one protected page or another
-                # Keep A's cookie on every event, as a browser would (a refused event may clear it).
-                tab.emit(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: a_token}})
                 tab.send(name, payload, path=path, query={"next": "/mon-espace", "token": secrets.token_urlsafe(8)})
                 sent += 1
         # Private helpers and other members' ids as if they were handlers.
         for name in (
             f"{ACCOUNT_STATE}._reload",
-            f"{SESSION_STATE}._start",
-            f"{SESSION_STATE}._start_pending",
-            f"{SESSION_STATE}._verified",
-            f"{SESSION_STATE}._current_user",
+            f"{SESSION_STATE}._signed_in",
+            f"{SESSION_STATE}._forget",
+            f"{SESSION_STATE}._current_actor",
         ):
-            tab.emit(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: a_token}})
             tab.send(name, {"token": b_token, "role": "admin"})
             sent += 1
-        # The hash stored in the database is not a session either.
-        b_hash = db_rows(
-            db, "SELECT token_hash FROM loginsession WHERE account_id = ? AND ended_at IS NULL", b_account_id
-        )[0][0]
-        tab.send(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: b_hash}})
+        # The session cookie cannot be set by an event: no state var holds it.
+        tab.send(UPDATE_VARS, {"vars": {f"{SESSION_STATE}.session_token_rx_state_": b_token}})
         answers = tab.send(f"{MEMBER_HOME_STATE}.load", {}, path="/mon-espace")
-        assert any(r.startswith("/connexion") for r in tab.redirects(answers)), tab.text(answers)[:2000]
-        tab.send(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: a_token}})
+        assert "AB 123 456" not in tab.text(answers)
+        sent += 1
+        everything = tab.text()
+    finally:
+        tab.close()
+
+    # The hash stored in the database is not a session either: not as the cookie, and not as the header
+    # the portal's middleware derives from the cookie (a client's own header of that name is dropped).
+    b_hash = db_rows(db, "SELECT token_hash FROM loginsession WHERE account_id = ? AND ended_at IS NULL", b_account_id)[
+        0
+    ][0]
+    for cookie, headers in (
+        (b_hash, None),
+        (a_token, {"X-EA-Session-Digest": b_hash}),
+        (None, {"X-EA-Session-Digest": b_hash}),
+    ):
+        forger = ReflexTab(portal)
+        try:
+            forger.connect("/mon-espace", session_token=cookie, extra_headers=headers)
+            assert "AB 123 456" not in forger.text() and "Claire" not in forger.text(), forger.text()[:2000]
+        finally:
+            forger.close()
+
+    tab = ReflexTab(portal)
+    try:
+        tab.connect("/mon-espace", session_token=a_token)
         tab.send(f"{SESSION_STATE}.log_out", {})
         tab.settle(quiet=1.5)
+        # The log-out script POSTs /session/fermer with the cookie; as the browser would:
+        httpx.post(f"{portal}/session/fermer", headers={"Origin": portal, "Cookie": f"ea_session={a_token}"})
 
-        everything = tab.text()
         assert sent > 50
         # The attempts did run as A: the domain refused B's address and B's contract by name.
         assert "Cette adresse e-mail est déjà utilisée par un autre compte." in everything
         assert "Un compte existe déjà pour ce contrat." in everything
         assert leaks(everything) == [], f"B's data reached A's tab: {leaks(everything)}"
 
-        # After A's log_out, A's token opens nothing either.
-        tab.send(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: a_token}})
-        answers = tab.send(f"{MEMBER_HOME_STATE}.load", {}, path="/mon-espace")
-        assert any(r.startswith("/connexion") for r in tab.redirects(answers))
     finally:
         tab.close()
+    # After A's log_out, A's token opens nothing either.
+    after_logout = ReflexTab(portal)
+    try:
+        after_logout.connect("/mon-espace", session_token=a_token)
+        assert any(r.startswith("/connexion") for r in after_logout.redirects(after_logout.updates))
+    finally:
+        after_logout.close()
 
     assert b_snapshot(db) == before, "B's rows changed"
     # The adviser handlers among them opened, changed or read nothing (A's own account and mail may change).
@@ -506,7 +520,6 @@ def test_adviser_events_give_nothing_to_a_member_or_a_pending_adviser(portal, po
     try:
         tab.connect("/", session_token=token)  # a public page first: the tab knows who it is
         for name, payload, path, query in events:
-            tab.emit(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: token}})  # the cookie, as a browser sends it
             answers = tab.send(name, payload, path=path, query=query)
             short = name.split(".", 1)[1]
             check_no_adviser_data(tab, answers, short)
@@ -516,7 +529,6 @@ def test_adviser_events_give_nothing_to_a_member_or_a_pending_adviser(portal, po
                     f"{short} on {path}: not sent away: {tab.text(answers)[:1500]}"
                 )
         # The upload endpoint, with this tab's token, as the import page's « Importer » would.
-        tab.emit(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: token}})
         tab.send(f"{SESSION_STATE}.refresh", {}, path="/conseiller/import")
         answer = tab.upload(f"{CONTRACT_IMPORT_STATE}.import_file", "contrats.csv", IMPORT_ATTEMPT)
         assert "Import terminé" not in answer and "E2E-900-001" not in answer, answer[:1500]

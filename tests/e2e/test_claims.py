@@ -36,6 +36,7 @@ from .support import (
     register,
     session_cookie,
     submit_login,
+    totp_key_shown,
     track_hydration,
     url_re,
     wait_hydrated,
@@ -225,7 +226,7 @@ def adviser_cookie(browser, portal, portal_server) -> str:
         submit_login(page, ADVISER_EMAIL, ADVISER_PASSWORD)
         expect(page).to_have_url(url_re("/connexion/verification"))
         wait_hydrated(page, since, "/connexion/verification")
-        secret = page.locator("#cle-totp").inner_text().strip()
+        secret = totp_key_shown(page)
         page.get_by_label("Code de vérification").fill(pyotp.TOTP(secret).now())
         page.get_by_role("button", name="Activer et continuer").click()
         since = mark(page)

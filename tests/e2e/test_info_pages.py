@@ -113,6 +113,7 @@ def test_the_browser_holds_only_what_the_cookie_page_lists(desktop):
     session = cookies[0]
     assert session["sameSite"] == "Strict"
     assert session["expires"] == -1, "the session cookie must end with the browser"
+    assert session["httpOnly"] is True
     local_keys = desktop.evaluate("() => Object.keys(window.localStorage)")
     session_keys = desktop.evaluate("() => Object.keys(window.sessionStorage)")
     assert set(local_keys) == set(info_pages.LOCAL_STORAGE_KEYS), local_keys

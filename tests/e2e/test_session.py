@@ -36,7 +36,12 @@ def test_session_cookie_is_strict_random_and_ends_on_the_server(browser, portal,
     assert cookie is not None, "no ea_session cookie after login"
     assert cookie["sameSite"] == "Strict"
     assert cookie["path"] == "/"
+    assert cookie["httpOnly"] is True, "the session cookie must be out of the page scripts' reach"
+    assert cookie["expires"] == -1, "a browser-session cookie: it goes when the browser closes"
     value = cookie["value"]
+    # The page's scripts cannot read it.
+    assert "ea_session" not in page.evaluate("() => document.cookie")
+    assert value not in page.evaluate("() => document.cookie")
     assert re.fullmatch(r"[A-Za-z0-9_\-]{43,}", value), f"not 256 URL-safe random bits: {value!r}"
     reflex_token = page.evaluate("() => window.sessionStorage.getItem('token')")
     assert reflex_token, "Reflex's client token not found in sessionStorage"

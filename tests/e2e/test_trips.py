@@ -30,7 +30,7 @@ from playwright.sync_api import Page, expect
 from portal_app.domain.school_calendar import reason_no_school
 
 from .conftest import DESKTOP
-from .reflex_socket import LOGIN_STATE, ROOT_STATE, SESSION_STATE, SESSION_TOKEN_VAR, UPDATE_VARS, ReflexTab, form
+from .reflex_socket import ROOT_STATE, ReflexTab, form, log_in
 from .support import (
     CLAIRE_EMAIL,
     CLAIRE_PASSWORD,
@@ -43,6 +43,7 @@ from .support import (
     register,
     session_cookie,
     submit_login,
+    totp_key_shown,
     track_hydration,
     url_re,
     wait_hydrated,
@@ -189,7 +190,7 @@ def enrol_adviser(page: Page, email: str, password: str) -> None:
     submit_login(page, email, password)
     expect(page).to_have_url(url_re("/connexion/verification"))
     wait_hydrated(page, since, "/connexion/verification")
-    secret = page.locator("#cle-totp").inner_text().strip()
+    secret = totp_key_shown(page)
     page.get_by_label("Code de vérification").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Activer et continuer").click()
     expect(page.locator("#codes-de-secours li")).to_have_count(10)
@@ -722,15 +723,7 @@ RUN_SHEET_STATE = f"{ROOT_STATE}.portal_app___ui___run_sheet____run_sheet_state"
 
 
 def log_in_over_socket(portal: str, email: str, password: str) -> str:
-    tab = ReflexTab(portal)
-    try:
-        tab.connect("/connexion")
-        answers = tab.send(f"{LOGIN_STATE}.submit", form(email=email, password=password), path="/connexion")
-        token = tab.delta_value(SESSION_STATE, "session_token", answers)
-        assert token, f"no session for {email}: {tab.text(answers)[:2000]}"
-        return token
-    finally:
-        tab.close()
+    return log_in(portal, email, password)
 
 
 def family_snapshot(db_path: Path, account_id: int) -> dict:
@@ -829,7 +822,6 @@ def test_trip_and_address_events_with_another_familys_ids_change_nothing(portal,
         try:
             tab.connect(path, session_token=token)
             for name, payload, expected in events:
-                tab.emit(UPDATE_VARS, {"vars": {SESSION_TOKEN_VAR: token}})  # the cookie, as a browser sends it
                 answers = tab.send(name, payload, path=path)
                 text = tab.text(answers)
                 short = name.rsplit(".", 1)[-1]

@@ -33,4 +33,4 @@ async def open_back_office(state: rx.State) -> None:
 
 async def signed_in_adviser(state: rx.State) -> None:
     """The domain just accepted the actor as an adviser: the header says so."""
-    (await state.get_state(SessionState)).signed_in("adviser")
+    (await state.get_state(SessionState))._signed_in("adviser")
