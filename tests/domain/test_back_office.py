@@ -49,7 +49,7 @@ def test_unlocking_a_locked_account(adviser, claire, frozen_clock):
         auth.login(claire.email, PASSWORD)
     assert locked.value.reason == "locked"
     advisers.unlock_account(adviser.token, contract_id(CLAIRE.number))
-    assert auth.login(claire.email, PASSWORD).session_token
+    assert auth.login(claire.email, PASSWORD).grant
     assert len(_events("account_unlocked")) == 1
 
 
