@@ -26,15 +26,14 @@ def _load_offers(_args: argparse.Namespace) -> int:
 
 
 def _import_contracts(args: argparse.Namespace) -> int:
-    from portal_app.domain import audit
-    from portal_app.domain.contracts import import_as_operator
+    from portal_app.domain import actors, advisers, audit
 
     path = Path(args.file)
     if not path.is_file():
         print(f"Fichier introuvable : {path}", file=sys.stderr)
         return 2
     audit.set_origin("ligne de commande", "python -m portal_app.cli import-contracts")
-    report = import_as_operator(path.read_bytes())
+    report = advisers.import_contracts(actors.Operator(), path.read_bytes())
     if not report.ok:
         print(f"Fichier refusé : {len(report.errors)} ligne(s) en erreur, rien n'a été importé.", file=sys.stderr)
         for line, reason in report.errors:

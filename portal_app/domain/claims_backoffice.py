@@ -52,9 +52,9 @@ class QueueLine:
     age_days: int
 
 
-def queue(session_token: str, status: str = "", older_than_days: int = 0) -> list[QueueLine]:
+def queue(actor: Actor, status: str = "", older_than_days: int = 0) -> list[QueueLine]:
     with session_scope() as session:
-        require_adviser(session, session_token)
+        require_adviser(session, actor)
         query = select(Claim, Contract).join(Contract, Contract.id == Claim.contract_id)
         if status in STATUS_LABELS:
             query = query.where(Claim.status == status)
@@ -96,10 +96,10 @@ class AdviserClaimView:
     remaining: str
 
 
-def adviser_claim(session_token: str, reference: str) -> AdviserClaimView:
+def adviser_claim(actor: Actor, reference: str) -> AdviserClaimView:
     """Audited: an adviser reading a claim reads health-related data."""
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         claim = _claim(session, reference)
         contract = session.get(Contract, claim.contract_id)
         audit.record(
@@ -123,7 +123,7 @@ def adviser_claim(session_token: str, reference: str) -> AdviserClaimView:
 
 
 def decide(
-    session_token: str,
+    actor: Actor,
     reference: str,
     decision: str,
     expected_status: str,
@@ -136,7 +136,7 @@ def decide(
         raise ValidationError("decision", "Décision inconnue.")
     message = (message or "").strip()[:2000]
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         claim = _claim(session, reference)
         if claim.status != expected_status or claim.status not in TRANSITIONS[decision]:
             raise ValidationError(

@@ -13,7 +13,6 @@ from sqlmodel import Session, select
 from portal_app.db.engine import session_scope
 from portal_app.db.models import AssistanceFile, Beneficiary, Contract, Insurer, Offer, Trip
 from portal_app.db.vocabulary import ContractStatus, Relation
-from portal_app.domain import audit
 from portal_app.domain.clock import today_in_paris
 from portal_app.domain.offers import sync_offers
 from portal_app.domain.text import fold_name, member_number_key
@@ -270,15 +269,4 @@ def import_into(session: Session, content: bytes) -> ImportReport:
         _apply(session, rows, offers, report)
     if report.errors:  # found while applying: still all or nothing
         return ImportReport(errors=sorted(report.errors))
-    return report
-
-
-def import_as_operator(content: bytes) -> ImportReport:
-    """The operator's command line: the import and its audit entry in one transaction (no entry, no import)."""
-    with session_scope() as session:
-        report = import_into(session, content)
-        if not report.ok:
-            session.rollback()
-            return report
-        audit.record(session, "contracts_imported", None, detail=report.summary)
     return report

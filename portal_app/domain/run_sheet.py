@@ -13,6 +13,7 @@ from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Address, AssistanceFile, Beneficiary, Contract, Trip
 from portal_app.db.vocabulary import TripStatus
 from portal_app.domain import audit, clock, mail, mail_texts
+from portal_app.domain.actors import Actor
 from portal_app.domain.addresses import one_line
 from portal_app.domain.advisers import require_adviser
 from portal_app.domain.errors import NotFound, ValidationError
@@ -55,10 +56,10 @@ def _parse_day(raw: str) -> date:
         raise ValidationError("day", "Choisissez une date valide.") from None
 
 
-def run_sheet(session_token: str, day: str) -> list[RunSheetLine]:
+def run_sheet(actor: Actor, day: str) -> list[RunSheetLine]:
     """The trips of a day, sorted by pick-up time: first name and initial only, full addresses."""
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         when = _parse_day(day)
         trips = session.exec(
             select(Trip).where(Trip.trip_date == when, Trip.status != "cancelled").order_by(Trip.pickup_time, Trip.id)
@@ -84,24 +85,24 @@ def run_sheet(session_token: str, day: str) -> list[RunSheetLine]:
         return lines
 
 
-def run_sheet_csv(session_token: str, day: str) -> str:
+def run_sheet_csv(actor: Actor, day: str) -> str:
     """UTF-8 CSV separated by « ; » (with a BOM, so that spreadsheet software reads the accents)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for line in run_sheet(session_token, day):
+    for line in run_sheet(actor, day):
         writer.writerow(
             [line.pickup_time, line.child, line.pickup, line.dropoff, line.phone, line.notes, line.status_label]
         )
     return "\ufeff" + buffer.getvalue()
 
 
-def set_status(session_token: str, trip_id: int, status: str) -> str:
+def set_status(actor: Actor, trip_id: int, status: str) -> str:
     """Confirmed, done, not done or cancelled by the platform; the member is e-mailed when confirmed or cancelled."""
     if status not in ADVISER_STATUSES:
         raise ValidationError("status", "Statut inconnu.")
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         trip = session.get(Trip, trip_id) if isinstance(trip_id, int) else None
         if trip is None:
             raise NotFound("Trajet introuvable.")

@@ -7,7 +7,7 @@ import contextvars
 import pytest
 
 from portal_app.db.models import AuditEvent, Beneficiary, Contract, Insurer
-from portal_app.domain import advisers, audit, contracts
+from portal_app.domain import actors, advisers, audit, contracts
 
 from .advisers_support import enrol_adviser
 from .support import CLAIRE, PAUL, all_rows, count, csv_file
@@ -48,7 +48,7 @@ def test_back_office_import_without_its_audit_entry_imports_nothing(adviser, imp
 
 def test_operator_import_without_its_audit_entry_imports_nothing(import_audit_fails):
     with pytest.raises(AuditWriteFailed):
-        contracts.import_as_operator(csv_file(*CLAIRE.lines(), *PAUL.lines()))
+        advisers.import_contracts(actors.Operator(), csv_file(*CLAIRE.lines(), *PAUL.lines()))
 
     assert nothing_imported()
 
@@ -56,7 +56,7 @@ def test_operator_import_without_its_audit_entry_imports_nothing(import_audit_fa
 def test_operator_import_is_audited_with_its_summary():
     def from_the_command_line() -> contracts.ImportReport:
         audit.set_origin("ligne de commande", "python -m portal_app.cli import-contracts")
-        return contracts.import_as_operator(csv_file(*CLAIRE.lines(), *PAUL.lines()))
+        return advisers.import_contracts(actors.Operator(), csv_file(*CLAIRE.lines(), *PAUL.lines()))
 
     report = contextvars.copy_context().run(from_the_command_line)  # the origin stays in this test
 
@@ -66,7 +66,7 @@ def test_operator_import_is_audited_with_its_summary():
 
 
 def test_a_refused_file_is_neither_imported_nor_audited(adviser):
-    report = contracts.import_as_operator(csv_file(*CLAIRE.lines(), "bad;line"))
+    report = advisers.import_contracts(actors.Operator(), csv_file(*CLAIRE.lines(), "bad;line"))
     assert not report.ok
     report = advisers.import_contracts(adviser.token, csv_file(*CLAIRE.lines(), "bad;line"))
     assert not report.ok

@@ -13,7 +13,7 @@ from portal_app.db.models import AuditEvent, Trip
 from portal_app.domain import run_sheet, trips
 from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
 
-from .advisers_support import enrol_adviser
+from .advisers_support import enrol_adviser, pending_adviser, relogin_adviser
 from .support import CLAIRE, PAUL, Member, account_of, all_rows, mails_to
 from .trips_support import (
     add_home,
@@ -23,7 +23,6 @@ from .trips_support import (
     open_transport,
     paris,
     relogin,
-    relogin_adviser,
     request,
     trip_rows,
 )
@@ -248,14 +247,14 @@ def test_an_unknown_status_or_trip_is_refused(adviser, day):
     assert status_of(day.lea_trip) == "planned"
 
 
-@pytest.mark.parametrize("who", ["member", "nobody"])
+@pytest.mark.parametrize("who", ["member", "pending adviser", "nobody"])
 def test_members_and_visitors_cannot_see_the_sheet_or_set_a_status(day, who):
-    token = day.claire.token if who == "member" else ""
+    actor = {"member": day.claire.token, "pending adviser": pending_adviser(), "nobody": None}[who]
     for call in (
-        lambda: run_sheet.run_sheet(token, DAY),
-        lambda: run_sheet.run_sheet_csv(token, DAY),
-        lambda: run_sheet.set_status(token, day.lea_trip, "confirmed"),
-        lambda: run_sheet.set_status(token, day.lea_trip, "cancelled"),
+        lambda: run_sheet.run_sheet(actor, DAY),
+        lambda: run_sheet.run_sheet_csv(actor, DAY),
+        lambda: run_sheet.set_status(actor, day.lea_trip, "confirmed"),
+        lambda: run_sheet.set_status(actor, day.lea_trip, "cancelled"),
     ):
         with pytest.raises(NotAllowed):
             call()
