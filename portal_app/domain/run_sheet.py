@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +17,7 @@ from portal_app.domain.advisers import require_adviser
 from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.domain.formatting import long_date
 from portal_app.domain.phone import display_mobile
+from portal_app.domain.spreadsheet import csv_text
 from portal_app.domain.trips import LIVE, STATUS_LABELS, release
 
 ADVISER_STATUSES = {
@@ -86,15 +85,14 @@ def run_sheet(actor: Actor, day: str) -> list[RunSheetLine]:
 
 
 def run_sheet_csv(actor: Actor, day: str) -> str:
-    """UTF-8 CSV separated by « ; » (with a BOM, so that spreadsheet software reads the accents)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for line in run_sheet(actor, day):
-        writer.writerow(
+    """The day's sheet for the transport provider: every cell safe in a spreadsheet (domain.spreadsheet)."""
+    return csv_text(
+        CSV_HEADER,
+        (
             [line.pickup_time, line.child, line.pickup, line.dropoff, line.phone, line.notes, line.status_label]
-        )
-    return "\ufeff" + buffer.getvalue()
+            for line in run_sheet(actor, day)
+        ),
+    )
 
 
 def set_status(actor: Actor, trip_id: int, status: str) -> str:

