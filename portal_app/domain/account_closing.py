@@ -100,7 +100,8 @@ def close_account(session: Session, account_id: int, password: str, confirmation
 
     The caller has established that `account_id` is the logged-in member (see `close_for_session`);
     the password proves it again. A refusal changes nothing, except that a wrong password is counted
-    (committed here, before raising).
+    in the session: the caller, who opened the session, commits that before passing the refusal on
+    (a ValidationError from here leaves nothing else in the session). Never commits.
     """
     account = session.get(Account, account_id)
     if account is None or account.role != "member" or account.closed_at is not None:
@@ -115,7 +116,6 @@ def close_account(session: Session, account_id: int, password: str, confirmation
     if confirmation is not True:
         errors["close_confirmation"] = CONFIRMATION_MISSING
     if errors:
-        session.commit()  # keeps the failed attempt (and only it) before the refusal
         raise ValidationError.many(errors)
 
     contract = session.get(Contract, account.contract_id) if account.contract_id else None
@@ -174,4 +174,8 @@ def close_for_session(actor: Actor, password: str, confirmation: bool) -> None:
     """
     member = actors.member(actor)
     with session_scope() as session:
-        close_account(session, member.account_id, password, confirmation)
+        try:
+            close_account(session, member.account_id, password, confirmation)
+        except ValidationError:
+            session.commit()  # keeps the counted failed attempt (and only it) before the refusal
+            raise
