@@ -18,7 +18,7 @@ from portal_app.domain import addresses, assistance_files, trips
 from portal_app.domain.addresses import AddressInput
 from portal_app.domain.assistance_files import EntitlementInput
 
-from .advisers_support import Adviser, contract_id
+from .advisers_support import Adviser, contract_id, relogin_adviser  # noqa: F401 (relogin_adviser: used by the run-sheet tests)
 from .support import ContractSpec, Member, login
 
 PARIS = ZoneInfo("Europe/Paris")
