@@ -107,7 +107,7 @@ class ClaimsState(UploadingState, rx.State):
         self.my_claims = await road.act(self, claims.member_claims)
         # Same key in every tab until a claim is filed with it: two tabs file one claim.
         self._submission_key = await road.act(self, claims.new_submission_key)
-        (await self.get_state(SessionState)).signed_in("member")
+        (await self.get_state(SessionState))._signed_in("member")
         self.loaded = True
 
     @road.handler()
