@@ -26,24 +26,20 @@ def _load_offers(_args: argparse.Namespace) -> int:
 
 
 def _import_contracts(args: argparse.Namespace) -> int:
-    from portal_app.domain.contracts import import_contract_file
+    from portal_app.domain import actors, advisers, audit
 
     path = Path(args.file)
     if not path.is_file():
         print(f"Fichier introuvable : {path}", file=sys.stderr)
         return 2
-    report = import_contract_file(path.read_bytes())
+    audit.set_origin("ligne de commande", "python -m portal_app.cli import-contracts")
+    report = advisers.import_contracts(actors.Operator(), path.read_bytes())
     if not report.ok:
         print(f"Fichier refusé : {len(report.errors)} ligne(s) en erreur, rien n'a été importé.", file=sys.stderr)
         for line, reason in report.errors:
             print(f"  ligne {line} : {reason}", file=sys.stderr)
         return 1
-    from portal_app.domain import audit
-
-    audit.set_origin("ligne de commande", "python -m portal_app.cli import-contracts")
-    summary = f"{report.created} contrat(s) créé(s), {report.updated} mis à jour, {report.unchanged} inchangé(s)"
-    audit.record_now("contracts_imported", None, detail=summary)
-    print(f"Import terminé : {summary}.")
+    print(f"Import terminé : {report.summary}.")
     return 0
 
 

@@ -6,16 +6,11 @@ import reflex as rx
 
 from portal_app import settings
 from portal_app.ui.addresses import AddressesState, addresses_page
-from portal_app.ui.adviser import (
-    AdviserContractState,
-    AdviserSearchState,
-    AuditTrailState,
-    ContractImportState,
-    adviser_contract_page,
-    adviser_search_page,
-    audit_trail_page,
-    contract_import_page,
-)
+from portal_app.ui.adviser.audit_trail import AuditTrailState, audit_trail_page
+from portal_app.ui.adviser.contract_import import ContractImportState, contract_import_page
+from portal_app.ui.adviser.member_file import adviser_contract_page
+from portal_app.ui.adviser.member_file_state import AdviserContractState
+from portal_app.ui.adviser.search import AdviserSearchState, adviser_search_page
 from portal_app.ui.background import mail_retry_loop
 from portal_app.ui.claim_page import ClaimState, claim_page
 from portal_app.ui.claims import ClaimsState, claims_page

@@ -5,7 +5,23 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
+
+from portal_app.db.vocabulary import (
+    ActorRole,
+    AddressKind,
+    ClaimStatus,
+    ContractStatus,
+    Direction,
+    EventType,
+    FileStatus,
+    Relation,
+    Role,
+    TokenPurpose,
+    TripStatus,
+    Unit,
+    one_of,
+)
 
 
 def utc_now() -> datetime:
@@ -18,6 +34,11 @@ def _timestamp(**kwargs) -> object:
 
 def _optional_timestamp(**kwargs) -> object:
     return Field(default=None, sa_type=sa.DateTime(timezone=True), **kwargs)
+
+
+def _word(length: int, **kwargs) -> object:
+    """A column holding a word of a vocabulary: stored as a plain VARCHAR, checked by the table's CHECK."""
+    return Field(sa_type=AutoString(length=length), **kwargs)
 
 
 class TimestampedTable(SQLModel):
@@ -40,7 +61,10 @@ class Offer(TimestampedTable, table=True):
 
 
 class Contract(TimestampedTable, table=True):
-    __table_args__ = (sa.UniqueConstraint("insurer_id", "member_number_key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("insurer_id", "member_number_key"),
+        one_of("status", ContractStatus, "ck_contract_status"),
+    )
 
     insurer_id: int = Field(foreign_key="insurer.id", index=True)
     offer_id: int = Field(foreign_key="offer.id", index=True)
@@ -51,24 +75,28 @@ class Contract(TimestampedTable, table=True):
     holder_last_name: str = Field(max_length=100)
     valid_from: date
     valid_to: date | None = None
-    status: str = Field(default="active", max_length=20)
+    status: ContractStatus = _word(20, default=ContractStatus.ACTIVE)
 
 
 class Beneficiary(TimestampedTable, table=True):
+    __table_args__ = (one_of("relation", Relation, "ck_beneficiary_relation"),)
+
     contract_id: int = Field(foreign_key="contract.id", index=True)
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100)
     birth_date: date
-    relation: str = Field(max_length=20)  # adherent, conjoint, enfant, autre
+    relation: Relation = _word(20)
 
 
 class Account(TimestampedTable, table=True):
+    __table_args__ = (one_of("role", Role, "ck_account_role"),)
+
     contract_id: int | None = Field(default=None, foreign_key="contract.id", unique=True)
     email: str = Field(max_length=254, unique=True)  # stored lower-case
     email_confirmed_at: datetime | None = _optional_timestamp()
     phone: str | None = Field(default=None, max_length=20)  # E.164, +336… or +337…
     password_hash: str = Field(max_length=100)
-    role: str = Field(default="member", max_length=20)
+    role: Role = _word(20, default=Role.MEMBER)
     failed_login_count: int = 0
     last_failed_login_at: datetime | None = _optional_timestamp()
     locked_at: datetime | None = _optional_timestamp()
@@ -81,8 +109,10 @@ class Account(TimestampedTable, table=True):
 class EmailToken(TimestampedTable, table=True):
     """A single-use link sent by e-mail; only the SHA-256 of the secret is kept."""
 
+    __table_args__ = (one_of("purpose", TokenPurpose, "ck_emailtoken_purpose"),)
+
     account_id: int = Field(foreign_key="account.id", index=True)
-    purpose: str = Field(max_length=30)  # confirm_email, reset_password, change_email
+    purpose: TokenPurpose = _word(30)
     token_hash: str = Field(max_length=64, unique=True)
     new_email: str | None = Field(default=None, max_length=254)
     expires_at: datetime = _timestamp()
@@ -123,11 +153,13 @@ class AuditEvent(SQLModel, table=True):
     On PostgreSQL a trigger refuses UPDATE and DELETE on this table.
     """
 
+    __table_args__ = (one_of("actor_role", ActorRole, "ck_auditevent_actor_role"),)
+
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = _timestamp(index=True)
     updated_at: datetime = _timestamp()
     actor_account_id: int | None = Field(default=None, index=True)
-    actor_role: str = Field(default="anonymous", max_length=20)
+    actor_role: ActorRole = _word(20, default=ActorRole.ANONYMOUS)
     action: str = Field(max_length=60, index=True)
     target_type: str = Field(default="", max_length=40)
     target_id: int | None = None
@@ -163,12 +195,17 @@ class ReferenceCounter(SQLModel, table=True):
 
 
 class AssistanceFile(TimestampedTable, table=True):
+    __table_args__ = (
+        one_of("event_type", EventType, "ck_assistancefile_event_type"),
+        one_of("status", FileStatus, "ck_assistancefile_status"),
+    )
+
     reference: str = Field(max_length=20, unique=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     beneficiary_id: int = Field(foreign_key="beneficiary.id")
-    event_type: str = Field(max_length=30)  # hospitalisation, immobilisation, maternite, autre
+    event_type: EventType = _word(30)
     event_date: date
-    status: str = Field(default="open", max_length=20)  # open, closed
+    status: FileStatus = _word(20, default=FileStatus.OPEN)
     opened_by_account_id: int | None = Field(default=None, foreign_key="account.id")
     closed_at: datetime | None = _optional_timestamp()
 
@@ -176,11 +213,14 @@ class AssistanceFile(TimestampedTable, table=True):
 class Entitlement(TimestampedTable, table=True):
     """One service granted by an assistance file: quantity in its unit (euros are stored in cents)."""
 
-    __table_args__ = (sa.UniqueConstraint("assistance_file_id", "service"),)
+    __table_args__ = (
+        sa.UniqueConstraint("assistance_file_id", "service"),
+        one_of("unit", Unit, "ck_entitlement_unit"),
+    )
 
     assistance_file_id: int = Field(foreign_key="assistancefile.id", index=True)
     service: str = Field(max_length=40)
-    unit: str = Field(max_length=10)  # trajets, heures, jours, euros
+    unit: Unit = _word(10)
     quantity: int
     used: int = 0
     valid_from: date
@@ -190,9 +230,11 @@ class Entitlement(TimestampedTable, table=True):
 class Address(TimestampedTable, table=True):
     """A member's address. Deleting hides it (deleted_at): past trips keep where they went."""
 
+    __table_args__ = (one_of("kind", AddressKind, "ck_address_kind"),)
+
     account_id: int = Field(foreign_key="account.id", index=True)
     label: str = Field(max_length=60)  # intitulé: the name used when planning trips, not the address
-    kind: str = Field(max_length=20)  # domicile, ecole_primaire, college, lycee, autre
+    kind: AddressKind = _word(20)
     street_number: str = Field(max_length=10)
     street: str = Field(max_length=150)
     postcode: str = Field(max_length=5)
@@ -214,6 +256,8 @@ class Trip(TimestampedTable, table=True):
             postgresql_where=sa.text("status <> 'cancelled'"),
             sqlite_where=sa.text("status <> 'cancelled'"),
         ),
+        one_of("direction", Direction, "ck_trip_direction"),
+        one_of("status", TripStatus, "ck_trip_status"),
     )
 
     account_id: int = Field(foreign_key="account.id", index=True)
@@ -224,14 +268,16 @@ class Trip(TimestampedTable, table=True):
     pickup_time: str = Field(max_length=5)  # HH:MM, Paris time
     from_address_id: int = Field(foreign_key="address.id")
     to_address_id: int = Field(foreign_key="address.id")
-    direction: str = Field(max_length=10)  # aller (home → school), retour (school → home)
-    status: str = Field(default="planned", max_length=20)  # planned, confirmed, done, not_done, cancelled
+    direction: Direction = _word(10)  # aller (home → school), retour (school → home)
+    status: TripStatus = _word(20, default=TripStatus.PLANNED)
     notes: str = Field(default="", max_length=300)
     cancelled_at: datetime | None = _optional_timestamp()
 
 
 class Claim(TimestampedTable, table=True):
     """A reimbursement request (demande de remboursement) for an assistance service paid in advance."""
+
+    __table_args__ = (one_of("status", ClaimStatus, "ck_claim_status"),)
 
     reference: str = Field(max_length=20, unique=True)
     # The form's one-time key: a double click, a second tab or a retry finds the same claim.
@@ -248,7 +294,7 @@ class Claim(TimestampedTable, table=True):
     accepted_amount_cents: int | None = None
     iban_encrypted: str = Field(max_length=300)
     iban_last4: str = Field(max_length=4)
-    status: str = Field(default="submitted", max_length=30, index=True)
+    status: ClaimStatus = _word(30, default=ClaimStatus.SUBMITTED, index=True)
     decided_by_account_id: int | None = Field(default=None, foreign_key="account.id")
 
 
@@ -266,7 +312,9 @@ class ClaimFile(TimestampedTable, table=True):
 class ClaimEvent(TimestampedTable, table=True):
     """One step of a claim's timeline: a status and, from an adviser, a message to the member."""
 
+    __table_args__ = (one_of("status", ClaimStatus, "ck_claimevent_status"),)
+
     claim_id: int = Field(foreign_key="claim.id", index=True)
-    status: str = Field(max_length=30)
+    status: ClaimStatus = _word(30)
     message: str = Field(default="", max_length=2000)
     author_account_id: int | None = Field(default=None, foreign_key="account.id")

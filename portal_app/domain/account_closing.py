@@ -26,13 +26,14 @@ from portal_app.db.models import (
     SecondFactor,
     Trip,
 )
+from portal_app.db.vocabulary import ClaimStatus
 from portal_app.domain import actors, audit, auth, clock, mail, mail_texts, trips
 from portal_app.domain.actors import Actor
-from portal_app.domain.claims import STATUS_LABELS
+from portal_app.domain.claims import OPEN_STATUSES, STATUS_LABELS
 from portal_app.domain.errors import NotAllowed, ValidationError
 
 # Claims still being handled: déposée, en cours, pièces demandées, acceptée (not yet paid).
-BLOCKING_STATUSES = ("submitted", "in_progress", "documents_requested", "accepted")
+BLOCKING_STATUSES = (*OPEN_STATUSES, ClaimStatus.ACCEPTED)
 
 PASSWORD_MISSING = "Indiquez votre mot de passe actuel pour clôturer votre compte."
 WRONG_PASSWORD = "Le mot de passe actuel est incorrect."

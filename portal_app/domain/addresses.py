@@ -10,22 +10,24 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from portal_app.db.engine import session_scope
+from portal_app.db.engine import get_by_id, session_scope
 from portal_app.db.models import Account, Address, Beneficiary, Trip
-from portal_app.domain import audit, auth, clock
-from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
+from portal_app.db.vocabulary import AddressKind, TripStatus
+from portal_app.domain import actors, audit, clock
+from portal_app.domain.actors import Actor
+from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.domain.formatting import long_date
 from portal_app.domain.postcodes import communes, normalize_postcode, official_city
 
 KINDS = {
-    "domicile": "Domicile",
-    "ecole_primaire": "École primaire",
-    "college": "Collège",
-    "lycee": "Lycée",
-    "autre": "Autre",
+    AddressKind.DOMICILE: "Domicile",
+    AddressKind.ECOLE_PRIMAIRE: "École primaire",
+    AddressKind.COLLEGE: "Collège",
+    AddressKind.LYCEE: "Lycée",
+    AddressKind.AUTRE: "Autre",
 }
-SCHOOL_KINDS = ("ecole_primaire", "college", "lycee")
-LIVE_TRIP_STATUSES = ("planned", "confirmed")
+SCHOOL_KINDS = (AddressKind.ECOLE_PRIMAIRE, AddressKind.COLLEGE, AddressKind.LYCEE)
+LIVE_TRIP_STATUSES = (TripStatus.PLANNED, TripStatus.CONFIRMED)
 
 DELETE_REFUSED = (
     "Si vous avez déjà planifié des trajets avec l'adresse que vous souhaitez supprimer, vous devez supprimer "
@@ -94,16 +96,14 @@ def _view(address: Address) -> AddressView:
     )
 
 
-def member_account(session: Session, session_token: str) -> Account:
-    user = auth.current_user(session, session_token)
-    if user.role != "member":
-        raise NotAllowed()
-    return session.get(Account, user.account_id)
+def member_account(session: Session, actor: Actor | None) -> Account:
+    """The acting member's account; any other actor (adviser, pending adviser, nobody) is NotAllowed."""
+    return session.get(Account, actors.member(actor).account_id)
 
 
 def owned_address(session: Session, account: Account, address_id: int) -> Address:
     """The member's own, not deleted address; anything else is « not found » (never « not yours »)."""
-    address = session.get(Address, address_id) if isinstance(address_id, int) else None
+    address = get_by_id(session, Address, address_id)
     if address is None or address.account_id != account.id or address.deleted_at is not None:
         raise NotFound("Adresse introuvable.")
     return address
@@ -152,9 +152,9 @@ def _clean(data: AddressInput) -> dict[str, str]:
     }
 
 
-def list_addresses(session_token: str) -> list[AddressView]:
+def list_addresses(actor: Actor) -> list[AddressView]:
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = member_account(session, actor)
         rows = session.exec(
             select(Address)
             .where(Address.account_id == account.id, Address.deleted_at.is_(None))
@@ -175,9 +175,9 @@ def _audit(session: Session, account: Account, action: str, address: Address) ->
     )
 
 
-def add_address(session_token: str, data: AddressInput) -> AddressView:
+def add_address(actor: Actor, data: AddressInput) -> AddressView:
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = member_account(session, actor)
         address = Address(account_id=account.id, **_clean(data))
         session.add(address)
         session.flush()
@@ -199,10 +199,10 @@ def _upcoming_trips(session: Session, address: Address) -> list[Trip]:
     )
 
 
-def update_address(session_token: str, address_id: int, data: AddressInput) -> str:
+def update_address(actor: Actor, address_id: int, data: AddressInput) -> str:
     """Returns a French confirmation; says so when trips to come will use the new address."""
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = member_account(session, actor)
         address = owned_address(session, account, address_id)
         for name, value in _clean(data).items():
             setattr(address, name, value)
@@ -214,9 +214,9 @@ def update_address(session_token: str, address_id: int, data: AddressInput) -> s
         return message
 
 
-def delete_address(session_token: str, address_id: int) -> None:
+def delete_address(actor: Actor, address_id: int) -> None:
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = member_account(session, actor)
         address = owned_address(session, account, address_id)
         trips = _upcoming_trips(session, address)
         if trips:

@@ -1,20 +1,22 @@
 """The adviser back-office: who may use it, finding a member, reading and acting on their file.
 
-Every function starts by checking that the session belongs to an adviser whose second factor was
-given; a member's session, a pending one or none at all gets NotAllowed, whatever the arguments.
+Every function takes the acting person and starts by checking that it is an adviser whose second factor
+was given; a member, a pending adviser or nobody gets NotAllowed, whatever the arguments.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Beneficiary, Contract, Insurer, Offer
-from portal_app.domain import audit, auth, clock, mail, mail_texts, tokens
-from portal_app.domain.contracts import ImportReport, import_contract_file
+from portal_app.domain import actors, audit, clock, mail, mail_texts, tokens
+from portal_app.domain.actors import Actor
+from portal_app.domain.contracts import ImportReport, import_into
 from portal_app.domain.emails import normalize_email
 from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
 from portal_app.domain.formatting import long_date, paris_datetime
@@ -24,14 +26,16 @@ from portal_app.domain.phone import display_mobile
 from portal_app.domain.registration import BeneficiaryView, beneficiary_views
 from portal_app.domain.text import fold_name, member_number_key
 
-ADVISER_ONLY = "Cette page est réservée aux conseillers."
+ADVISER_ONLY = actors.ADVISER_ONLY
 
 
-def require_adviser(session: Session, session_token: str) -> Account:
-    user = auth.current_user(session, session_token)
-    if user.role != "adviser":
+def require_adviser(session: Session, actor: Actor | None) -> Account:
+    """The adviser's account (for the audit trail), or NotAllowed(ADVISER_ONLY) for anyone else."""
+    adviser = actors.adviser(actor)
+    account = session.get(Account, adviser.account_id)
+    if account is None or account.role != "adviser" or account.locked_at is not None or account.closed_at is not None:
         raise NotAllowed(ADVISER_ONLY)
-    return session.get(Account, user.account_id)
+    return account
 
 
 def create_adviser(email: str, password: str | None) -> str:
@@ -68,11 +72,11 @@ class ContractHit:
     email: str
 
 
-def search(session_token: str, query: str) -> list[ContractHit]:
+def search(actor: Actor, query: str) -> list[ContractHit]:
     """By numéro adhérent, holder or beneficiary name, or e-mail (case and accents ignored)."""
     query = (query or "").strip()[:100]
     with session_scope() as session:
-        require_adviser(session, session_token)
+        require_adviser(session, actor)
         if len(query) < 2:
             raise ValidationError("query", "Saisissez au moins 2 caractères : numéro adhérent, nom ou adresse e-mail.")
         ids: set[int] = set()
@@ -138,10 +142,10 @@ def _member_account(session: Session, contract_id: int) -> Account | None:
     return session.exec(select(Account).where(Account.contract_id == contract_id)).first()
 
 
-def member_file(session_token: str, contract_id: int) -> MemberFile:
+def member_file(actor: Actor, contract_id: int) -> MemberFile:
     """Every adviser read of a member's file is recorded in the audit trail."""
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         contract = _contract(session, contract_id)
         offer = session.get(Offer, contract.offer_id)
         account = _member_account(session, contract.id)
@@ -177,9 +181,9 @@ def member_file(session_token: str, contract_id: int) -> MemberFile:
         )
 
 
-def resend_confirmation(session_token: str, contract_id: int) -> str:
+def resend_confirmation(actor: Actor, contract_id: int) -> str:
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         contract = _contract(session, contract_id)
         account = _member_account(session, contract.id)
         if account is None or account.email_confirmed_at is not None:
@@ -199,9 +203,9 @@ def resend_confirmation(session_token: str, contract_id: int) -> str:
         return f"Un nouvel e-mail de confirmation a été envoyé à {account.email}."
 
 
-def unlock_account(session_token: str, contract_id: int) -> str:
+def unlock_account(actor: Actor, contract_id: int) -> str:
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         contract = _contract(session, contract_id)
         account = _member_account(session, contract.id)
         if account is None or account.locked_at is None:
@@ -223,17 +227,17 @@ def unlock_account(session_token: str, contract_id: int) -> str:
         return "Le compte est débloqué : le membre peut de nouveau se connecter."
 
 
-def import_contracts(session_token: str, content: bytes) -> ImportReport:
-    """The insurer's file from the browser: same rules as the CLI (all or nothing)."""
+def import_contracts(actor: Actor, content: bytes) -> ImportReport:
+    """The insurer's file, from the browser (an adviser) or the CLI (the operator): all or nothing, and its audit
+    entry in the same transaction (no entry, no import). The operator has no account: recorded without one."""
+    who = actors.adviser_or_operator(actor)
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
-    report = import_contract_file(content)
-    if report.ok:
-        audit.record_now(
-            "contracts_imported",
-            adviser,
-            detail=f"{report.created} créé(s), {report.updated} mis à jour, {report.unchanged} inchangé(s)",
-        )
+        adviser = require_adviser(session, who) if isinstance(who, actors.Adviser) else None
+        report = import_into(session, content)
+        if not report.ok:
+            session.rollback()
+            return report
+        audit.record(session, "contracts_imported", adviser, detail=report.summary)
     return report
 
 
@@ -246,9 +250,9 @@ class AuditLine:
     origin: str
 
 
-def audit_trail(session_token: str, criteria: audit.AuditFilter) -> list[AuditLine]:
+def audit_trail(actor: Actor, criteria: audit.AuditFilter) -> list[AuditLine]:
     with session_scope() as session:
-        require_adviser(session, session_token)
+        require_adviser(session, actor)
         events = audit.search(session, criteria)
         account_ids = {e.actor_account_id for e in events if e.actor_account_id}
         emails = (
@@ -268,14 +272,57 @@ def audit_trail(session_token: str, criteria: audit.AuditFilter) -> list[AuditLi
         ]
 
 
-def account_id_for_email(session_token: str, email: str) -> int | None:
+def account_id_for_email(actor: Actor, email: str) -> int | None:
     """For the audit filters: the account behind an address (adviser or member)."""
     with session_scope() as session:
-        require_adviser(session, session_token)
+        require_adviser(session, actor)
         return session.exec(select(Account.id).where(Account.email == email.strip().lower())).first()
 
 
-def check_adviser(session_token: str) -> str:
+def check_adviser(actor: Actor) -> str:
     """For a back-office page's on_load: the adviser's e-mail, or NotAllowed."""
     with session_scope() as session:
-        return require_adviser(session, session_token).email
+        return require_adviser(session, actor).email
+
+
+NO_ACCOUNT_TEXT = "Aucun compte avec cette adresse."
+BAD_DATE_TEXT = "Date invalide."
+
+
+def filtered_audit_trail(
+    actor: Actor,
+    member_email: str = "",
+    adviser_email: str = "",
+    action: str = "",
+    date_from: str = "",
+    date_to: str = "",
+) -> list[AuditLine]:
+    """The audit page's filters as typed (addresses, an action code, ISO dates), each checked, then the lines.
+
+    An unknown address or a bad date is a ValidationError by field; an unknown action code means « all ».
+    """
+    errors: dict[str, str] = {}
+    ids: dict[str, int | None] = {}
+    with session_scope() as session:
+        require_adviser(session, actor)
+        for name, email in (("member_email", member_email), ("adviser_email", adviser_email)):
+            address = (email or "").strip().lower()
+            ids[name] = session.exec(select(Account.id).where(Account.email == address)).first() if address else None
+            if address and ids[name] is None:
+                errors[name] = NO_ACCOUNT_TEXT
+    dates: dict[str, date | None] = {}
+    for name, raw in (("date_from", date_from), ("date_to", date_to)):
+        try:
+            dates[name] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            errors[name] = BAD_DATE_TEXT
+    if errors:
+        raise ValidationError.many(errors)
+    criteria = audit.AuditFilter(
+        member_account_id=ids["member_email"],
+        actor_account_id=ids["adviser_email"],
+        action=action if action in audit.ACTIONS else "",
+        date_from=dates["date_from"],
+        date_to=dates["date_to"],
+    )
+    return audit_trail(actor, criteria)

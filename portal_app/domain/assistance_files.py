@@ -16,27 +16,29 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AssistanceFile, Beneficiary, Contract, Entitlement, Offer
-from portal_app.domain import audit, clock
+from portal_app.db.vocabulary import EventType, FileStatus, Unit
+from portal_app.domain import actors, audit, clock
+from portal_app.domain.actors import Actor
 from portal_app.domain.advisers import require_adviser
-from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
+from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.domain.formatting import day_date, long_date
 from portal_app.domain.offers import offer_services, service_label
 from portal_app.domain.references import next_reference
 from portal_app.domain.registration import RELATION_LABELS
 
 EVENT_TYPES = {
-    "hospitalisation": "Hospitalisation",
-    "immobilisation": "Immobilisation",
-    "maternite": "Maternité",
-    "autre": "Autre",
+    EventType.HOSPITALISATION: "Hospitalisation",
+    EventType.IMMOBILISATION: "Immobilisation",
+    EventType.MATERNITE: "Maternité",
+    EventType.AUTRE: "Autre",
 }
 UNITS = {
-    "trajets": ("trajet", "trajets"),
-    "heures": ("heure", "heures"),
-    "jours": ("jour", "jours"),
-    "euros": ("€", "€"),
+    Unit.TRAJETS: ("trajet", "trajets"),
+    Unit.HEURES: ("heure", "heures"),
+    Unit.JOURS: ("jour", "jours"),
+    Unit.EUROS: ("€", "€"),
 }
-DEFAULT_UNITS = {"transport_scolaire": "trajets", "aide_menagere": "heures", "garde_enfants": "heures"}
+DEFAULT_UNITS = {"transport_scolaire": Unit.TRAJETS, "aide_menagere": Unit.HEURES, "garde_enfants": Unit.HEURES}
 MAX_QUANTITY = 100_000_00
 
 
@@ -58,11 +60,19 @@ def _parse_date(value: str, field_name: str, errors: dict[str, str]) -> date | N
 
 
 def parse_quantity(raw: str, unit: str) -> int | None:
-    """Whole numbers for trips, hours and days; euros accept « 1 234,50 » and are kept in cents."""
+    """Whole numbers for trips, hours and days; euros accept « 1 234,50 » and are kept in cents.
+
+    None when it is not such a number, for the caller to say so by the field. Decimal also reads
+    « inf », « NaN », « sNaN » and « 1e999999 »: not amounts, and their arithmetic raises or rounds.
+    """
     text = re.sub(r"[\s\u00a0\u202f€]", "", raw or "").replace(",", ".")
+    if len(text) > 20:  # within Decimal's 28 digits, so the arithmetic below is exact
+        return None
     try:
         value = Decimal(text)
     except InvalidOperation:
+        return None
+    if not value.is_finite() or (value and not -15 <= value.adjusted() <= 15):
         return None
     if unit == "euros":
         cents = value * 100
@@ -101,7 +111,7 @@ def _check_entitlement(
 
 
 def open_file(
-    session_token: str,
+    actor: Actor,
     contract_id: int,
     beneficiary_id: int,
     event_type: str,
@@ -110,7 +120,7 @@ def open_file(
 ) -> str:
     """Returns the new reference AS-YYYY-NNNNNN."""
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         contract = session.get(Contract, contract_id) if isinstance(contract_id, int) else None
         if contract is None:
             raise NotFound("Contrat introuvable.")
@@ -175,9 +185,9 @@ def _file_for_adviser(session: Session, file_id: int) -> AssistanceFile:
     return assistance_file
 
 
-def update_entitlement(session_token: str, entitlement_id: int, quantity: str, valid_from: str, valid_to: str) -> None:
+def update_entitlement(actor: Actor, entitlement_id: int, quantity: str, valid_from: str, valid_to: str) -> None:
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         entitlement = session.get(Entitlement, entitlement_id) if isinstance(entitlement_id, int) else None
         if entitlement is None:
             raise NotFound("Droit introuvable.")
@@ -211,13 +221,13 @@ def update_entitlement(session_token: str, entitlement_id: int, quantity: str, v
         )
 
 
-def close_file(session_token: str, file_id: int) -> None:
+def close_file(actor: Actor, file_id: int) -> None:
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         assistance_file = _file_for_adviser(session, file_id)
-        if assistance_file.status == "closed":
+        if assistance_file.status == FileStatus.CLOSED:
             raise ValidationError("status", "Ce dossier est déjà clos.")
-        assistance_file.status = "closed"
+        assistance_file.status = FileStatus.CLOSED
         assistance_file.closed_at = clock.now()
         session.add(assistance_file)
         audit.record(
@@ -312,41 +322,57 @@ def _views(session: Session, contract_id: int) -> list[AssistanceFileView]:
     return views
 
 
-def files_for_adviser(session_token: str, contract_id: int) -> list[AssistanceFileView]:
+def files_for_adviser(actor: Actor, contract_id: int) -> list[AssistanceFileView]:
     with session_scope() as session:
-        require_adviser(session, session_token)
+        require_adviser(session, actor)
         return _views(session, contract_id)
 
 
-def files_for_member(session_token: str) -> list[AssistanceFileView]:
-    """The member's own files only: the contract comes from the session, never from the request."""
-    from portal_app.domain.auth import current_user
-
+def files_for_member(actor: Actor) -> list[AssistanceFileView]:
+    """The member's own files only: the contract comes from the actor, never from the request."""
+    member = actors.member(actor)
     with session_scope() as session:
-        user = current_user(session, session_token)
-        if user.role != "member" or user.contract_id is None:
-            raise NotAllowed()
-        return _views(session, user.contract_id)
+        return _views(session, member.contract_id)
 
 
-def services_for_contract(session_token: str, contract_id: int) -> list[tuple[str, str, str]]:
-    """(code, label, default unit) of the services the contract's offer includes."""
+@dataclass(frozen=True)
+class OfferedService:
+    """A service of the contract's offer, for the « open a file » form: its code, label and usual unit."""
+
+    code: str
+    label: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class BeneficiaryChoice:
+    """One option of the beneficiary select: « Léa Martin (enfant) »."""
+
+    beneficiary_id: int
+    label: str
+
+
+def services_for_contract(actor: Actor, contract_id: int) -> list[OfferedService]:
+    """The services the contract's offer includes."""
     with session_scope() as session:
-        require_adviser(session, session_token)
+        require_adviser(session, actor)
         contract = session.get(Contract, contract_id) if isinstance(contract_id, int) else None
         if contract is None:
             raise NotFound("Contrat introuvable.")
         return [
-            (code, service_label(code), DEFAULT_UNITS.get(code, "heures"))
+            OfferedService(code, service_label(code), DEFAULT_UNITS.get(code, "heures"))
             for code in offer_services(session.get(Offer, contract.offer_id))
         ]
 
 
-def beneficiary_choices(session_token: str, contract_id: int) -> list[tuple[int, str]]:
-    """(id, « Léa Martin (enfant) ») for the beneficiary select of the « open a file » form."""
+def beneficiary_choices(actor: Actor, contract_id: int) -> list[BeneficiaryChoice]:
+    """The contract's beneficiaries, eldest first, for the beneficiary select of the « open a file » form."""
     with session_scope() as session:
-        require_adviser(session, session_token)
+        require_adviser(session, actor)
         people = session.exec(
             select(Beneficiary).where(Beneficiary.contract_id == contract_id).order_by(Beneficiary.birth_date)
         ).all()
-        return [(b.id, f"{b.first_name} {b.last_name} ({RELATION_LABELS[b.relation].lower()})") for b in people]
+        return [
+            BeneficiaryChoice(b.id, f"{b.first_name} {b.last_name} ({RELATION_LABELS[b.relation].lower()})")
+            for b in people
+        ]

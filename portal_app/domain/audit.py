@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AuditEvent
+from portal_app.db.vocabulary import ActorRole
 from portal_app.domain import clock
 from portal_app.domain.clock import PARIS
 
@@ -83,14 +84,15 @@ def record(
     detail: str = "",
 ) -> None:
     """Add one entry in the caller's transaction: it exists if and only if the action happened."""
-    assert action in ACTIONS, action
+    if action not in ACTIONS:  # not an assert: `python -O` would drop it and write any word
+        raise ValueError(f"unknown audit action {action!r}")
     origin = _origin.get() or _NO_ORIGIN
     session.add(
         AuditEvent(
             created_at=clock.now(),
             updated_at=clock.now(),
             actor_account_id=actor.id if actor else None,
-            actor_role=actor.role if actor else "anonymous",
+            actor_role=actor.role if actor else ActorRole.ANONYMOUS,
             action=action,
             target_type=target_type,
             target_id=target_id,

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from portal_app import settings
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AssistanceFile, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
+from portal_app.db.vocabulary import ClaimStatus, DocumentKind
 from portal_app.domain import actors, audit, clock, file_store, mail, mail_texts
 from portal_app.domain.actors import Actor
 from portal_app.domain.assistance_files import format_quantity, parse_quantity
@@ -32,14 +33,14 @@ from portal_app.domain.secret_box import open_sealed, seal
 from portal_app.domain.uploads import Upload, check_files, size_text
 
 STATUS_LABELS = {
-    "submitted": "déposée",
-    "in_progress": "en cours",
-    "documents_requested": "pièces demandées",
-    "accepted": "acceptée",
-    "refused": "refusée",
-    "paid": "payée",
+    ClaimStatus.SUBMITTED: "déposée",
+    ClaimStatus.IN_PROGRESS: "en cours",
+    ClaimStatus.DOCUMENTS_REQUESTED: "pièces demandées",
+    ClaimStatus.ACCEPTED: "acceptée",
+    ClaimStatus.REFUSED: "refusée",
+    ClaimStatus.PAID: "payée",
 }
-OPEN_STATUSES = ("submitted", "in_progress", "documents_requested")
+OPEN_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.IN_PROGRESS, ClaimStatus.DOCUMENTS_REQUESTED)
 QUOTE_REFUSED = (
     "Ce service « Demande de remboursement » ne prend pas en charge la gestion des devis quelle que soit la nature "
     "de ceux-ci. Vous devez réaliser ces demandes directement sur votre espace personnel de mutuelle ou d'assurance."
@@ -123,9 +124,9 @@ def mask_iban(compact: str) -> str:
 
 def _validate(session: Session, account: Account, data: ClaimInput) -> tuple[Entitlement, AssistanceFile, dict]:
     errors: dict[str, str] = {}
-    if data.document_kind == "devis":
+    if data.document_kind == DocumentKind.DEVIS:
         errors["document_kind"] = QUOTE_REFUSED
-    elif data.document_kind != "facture":
+    elif data.document_kind != DocumentKind.FACTURE:
         errors["document_kind"] = "Indiquez le type de document : une facture."
     eligible = {e.id: (e, f) for e, f in _eligible(session, account)}
     chosen = eligible.get(data.entitlement_id) if isinstance(data.entitlement_id, int) else None
@@ -391,13 +392,13 @@ def add_documents(actor: Actor, reference: str, uploads: list[Upload]) -> None:
     with session_scope() as session:
         account = _member_account(session, actor)
         claim = _own_claim(session, account, reference)
-        if claim.status != "documents_requested":
+        if claim.status != ClaimStatus.DOCUMENTS_REQUESTED:
             raise ValidationError("files", "Aucune pièce n'est demandée pour cette demande.")
         files = check_files(uploads)
         result = session.execute(
             sa.update(Claim)
-            .where(Claim.id == claim.id, Claim.status == "documents_requested")
-            .values(status="in_progress")
+            .where(Claim.id == claim.id, Claim.status == ClaimStatus.DOCUMENTS_REQUESTED)
+            .values(status=ClaimStatus.IN_PROGRESS)
         )
         if result.rowcount != 1:
             raise ValidationError("files", "Cette demande vient de changer : rechargez la page.")
@@ -405,7 +406,7 @@ def add_documents(actor: Actor, reference: str, uploads: list[Upload]) -> None:
         session.add(
             ClaimEvent(
                 claim_id=claim.id,
-                status="in_progress",
+                status=ClaimStatus.IN_PROGRESS,
                 message=f"{len(files)} pièce(s) ajoutée(s) par l'adhérent",
                 author_account_id=account.id,
                 created_at=clock.now(),

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import get_by_id, session_scope
 from portal_app.db.models import Account, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
+from portal_app.db.vocabulary import ClaimStatus
 from portal_app.domain import actors, audit, clock, file_store, mail, mail_texts
 from portal_app.domain.actors import Actor
 from portal_app.domain.advisers import require_adviser
@@ -32,11 +33,11 @@ REFUSAL_REASONS = {
 }
 ALREADY_HANDLED = "Cette demande vient d'être traitée par un autre conseiller : rechargez la page."
 TRANSITIONS = {
-    "in_progress": ("submitted",),
-    "documents_requested": ("submitted", "in_progress"),
-    "accepted": ("submitted", "in_progress"),
-    "refused": ("submitted", "in_progress", "documents_requested"),
-    "paid": ("accepted",),
+    ClaimStatus.IN_PROGRESS: (ClaimStatus.SUBMITTED,),
+    ClaimStatus.DOCUMENTS_REQUESTED: (ClaimStatus.SUBMITTED, ClaimStatus.IN_PROGRESS),
+    ClaimStatus.ACCEPTED: (ClaimStatus.SUBMITTED, ClaimStatus.IN_PROGRESS),
+    ClaimStatus.REFUSED: (ClaimStatus.SUBMITTED, ClaimStatus.IN_PROGRESS, ClaimStatus.DOCUMENTS_REQUESTED),
+    ClaimStatus.PAID: (ClaimStatus.ACCEPTED,),
 }
 
 
@@ -51,9 +52,9 @@ class QueueLine:
     age_days: int
 
 
-def queue(session_token: str, status: str = "", older_than_days: int = 0) -> list[QueueLine]:
+def queue(actor: Actor, status: str = "", older_than_days: int = 0) -> list[QueueLine]:
     with session_scope() as session:
-        require_adviser(session, session_token)
+        require_adviser(session, actor)
         query = select(Claim, Contract).join(Contract, Contract.id == Claim.contract_id)
         if status in STATUS_LABELS:
             query = query.where(Claim.status == status)
@@ -95,10 +96,10 @@ class AdviserClaimView:
     remaining: str
 
 
-def adviser_claim(session_token: str, reference: str) -> AdviserClaimView:
+def adviser_claim(actor: Actor, reference: str) -> AdviserClaimView:
     """Audited: an adviser reading a claim reads health-related data."""
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         claim = _claim(session, reference)
         contract = session.get(Contract, claim.contract_id)
         audit.record(
@@ -122,7 +123,7 @@ def adviser_claim(session_token: str, reference: str) -> AdviserClaimView:
 
 
 def decide(
-    session_token: str,
+    actor: Actor,
     reference: str,
     decision: str,
     expected_status: str,
@@ -135,7 +136,7 @@ def decide(
         raise ValidationError("decision", "Décision inconnue.")
     message = (message or "").strip()[:2000]
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         claim = _claim(session, reference)
         if claim.status != expected_status or claim.status not in TRANSITIONS[decision]:
             raise ValidationError(

@@ -12,12 +12,13 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import AssistanceFile, Beneficiary, Contract, Insurer, Offer, Trip
+from portal_app.db.vocabulary import ContractStatus, Relation
 from portal_app.domain.clock import today_in_paris
 from portal_app.domain.offers import sync_offers
 from portal_app.domain.text import fold_name, member_number_key
 
 HEADER = ["numero_adherent", "assureur", "offre", "debut", "fin", "lien", "nom", "prenom", "date_naissance"]
-RELATIONS = ("adherent", "conjoint", "enfant", "autre")
+RELATIONS = tuple(Relation)
 _MEMBER_NUMBER_KEY = re.compile(r"^[A-Z0-9]{1,64}$")
 
 
@@ -31,6 +32,10 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def summary(self) -> str:
+        return f"{self.created} contrat(s) créé(s), {self.updated} mis à jour, {self.unchanged} inchangé(s)"
 
 
 @dataclass
@@ -140,12 +145,12 @@ def parse_contract_file(
         if any((fold_name(p.last_name), fold_name(p.first_name), p.birth_date) == identity for p in group.people):
             errors.append((line, "personne en double dans le contrat"))
             continue
-        if person.relation == "adherent" and any(p.relation == "adherent" for p in group.people):
+        if person.relation == Relation.ADHERENT and any(p.relation == Relation.ADHERENT for p in group.people):
             errors.append((line, f"deuxième ligne « adherent » pour le contrat {values['numero_adherent']}"))
             continue
         group.people.append(person)
     for group in contracts.values():
-        if not any(p.relation == "adherent" for p in group.people):
+        if not any(p.relation == Relation.ADHERENT for p in group.people):
             errors.append((group.first_line, f"le contrat {group.member_number} n'a pas de ligne « adherent »"))
     errors.sort()
     return list(contracts.values()), errors
@@ -158,7 +163,7 @@ def _apply(session: Session, rows: _ContractRows, offers: dict[str, Offer], repo
         insurer = Insurer(code=code, name=rows.insurer)
         session.add(insurer)
         session.flush()
-    holder = next(p for p in rows.people if p.relation == "adherent")
+    holder = next(p for p in rows.people if p.relation == Relation.ADHERENT)
     key = member_number_key(rows.member_number)
     wanted = {
         "offer_id": offers[rows.offer].id,
@@ -167,7 +172,7 @@ def _apply(session: Session, rows: _ContractRows, offers: dict[str, Offer], repo
         "holder_last_name": holder.last_name,
         "valid_from": rows.valid_from,
         "valid_to": rows.valid_to,
-        "status": "active",
+        "status": ContractStatus.ACTIVE,
     }
     contract = session.exec(
         select(Contract).where(Contract.insurer_id == insurer.id, Contract.member_number_key == key)
@@ -241,18 +246,27 @@ def _apply(session: Session, rows: _ContractRows, offers: dict[str, Offer], repo
 
 def import_contract_file(content: bytes) -> ImportReport:
     """Validate every line first; write everything in one transaction, or nothing at all."""
-    report = ImportReport()
     with session_scope() as session:
-        sync_offers(session)
-        offers = {offer.code: offer for offer in session.exec(select(Offer)).all()}
-        contracts, errors = parse_contract_file(content, set(offers), today_in_paris())
-        if errors:
-            report.errors = errors
+        report = import_into(session, content)
+        if not report.ok:
             session.rollback()
-            return report
-        for rows in contracts:
-            _apply(session, rows, offers, report)
-        if report.errors:  # found while applying: still all or nothing
-            session.rollback()
-            return ImportReport(errors=sorted(report.errors))
+    return report
+
+
+def import_into(session: Session, content: bytes) -> ImportReport:
+    """Check every line, then write in the caller's transaction; the caller adds its audit entry and commits.
+
+    When the report has errors, part of the file may already be written: the caller rolls back.
+    """
+    report = ImportReport()
+    sync_offers(session)
+    offers = {offer.code: offer for offer in session.exec(select(Offer)).all()}
+    contracts, errors = parse_contract_file(content, set(offers), today_in_paris())
+    if errors:
+        report.errors = errors
+        return report
+    for rows in contracts:
+        _apply(session, rows, offers, report)
+    if report.errors:  # found while applying: still all or nothing
+        return ImportReport(errors=sorted(report.errors))
     return report

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Beneficiary, Contract, Insurer, Offer
+from portal_app.db.vocabulary import Relation, Role
 from portal_app.domain import audit, clock, mail, mail_texts, tokens
 from portal_app.domain.emails import normalize_email
 from portal_app.domain.errors import DomainError, ValidationError
@@ -34,7 +35,12 @@ ACCOUNT_EXISTS_MESSAGE = (
 EMAIL_TAKEN_MESSAGE = "Cette adresse e-mail est déjà utilisée par un autre compte."
 TERMS_MESSAGE = "Vous devez accepter les conditions d'utilisation pour créer votre compte."
 
-RELATION_LABELS = {"adherent": "Adhérent", "conjoint": "Conjoint", "enfant": "Enfant", "autre": "Autre"}
+RELATION_LABELS = {
+    Relation.ADHERENT: "Adhérent",
+    Relation.CONJOINT: "Conjoint",
+    Relation.ENFANT: "Enfant",
+    Relation.AUTRE: "Autre",
+}
 
 
 class RegistrationRefused(DomainError):
@@ -174,7 +180,7 @@ def register_account(
             email=normalized_email,
             phone=phone_e164,
             password_hash=hash_password(password),
-            role="member",
+            role=Role.MEMBER,
             password_changed_at=clock.now(),
         )
         session.add(account)

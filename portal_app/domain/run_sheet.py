@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,20 +9,28 @@ from sqlmodel import select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Address, AssistanceFile, Beneficiary, Contract, Trip
+from portal_app.db.vocabulary import TripStatus
 from portal_app.domain import audit, clock, mail, mail_texts
+from portal_app.domain.actors import Actor
 from portal_app.domain.addresses import one_line
 from portal_app.domain.advisers import require_adviser
 from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.domain.formatting import long_date
 from portal_app.domain.phone import display_mobile
+from portal_app.domain.spreadsheet import csv_text
 from portal_app.domain.trips import LIVE, STATUS_LABELS, release
 
-ADVISER_STATUSES = {"confirmed": "confirmé", "done": "réalisé", "not_done": "non réalisé", "cancelled": "annulé"}
+ADVISER_STATUSES = {
+    TripStatus.CONFIRMED: "confirmé",
+    TripStatus.DONE: "réalisé",
+    TripStatus.NOT_DONE: "non réalisé",
+    TripStatus.CANCELLED: "annulé",
+}
 ALLOWED_FROM = {
-    "confirmed": ("planned",),
-    "done": ("planned", "confirmed", "not_done"),
-    "not_done": ("planned", "confirmed", "done"),
-    "cancelled": LIVE,
+    TripStatus.CONFIRMED: (TripStatus.PLANNED,),
+    TripStatus.DONE: (TripStatus.PLANNED, TripStatus.CONFIRMED, TripStatus.NOT_DONE),
+    TripStatus.NOT_DONE: (TripStatus.PLANNED, TripStatus.CONFIRMED, TripStatus.DONE),
+    TripStatus.CANCELLED: LIVE,
 }
 CSV_HEADER = ["heure", "enfant", "prise_en_charge", "destination", "telephone_parent", "remarques", "statut"]
 
@@ -49,10 +55,10 @@ def _parse_day(raw: str) -> date:
         raise ValidationError("day", "Choisissez une date valide.") from None
 
 
-def run_sheet(session_token: str, day: str) -> list[RunSheetLine]:
+def run_sheet(actor: Actor, day: str) -> list[RunSheetLine]:
     """The trips of a day, sorted by pick-up time: first name and initial only, full addresses."""
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         when = _parse_day(day)
         trips = session.exec(
             select(Trip).where(Trip.trip_date == when, Trip.status != "cancelled").order_by(Trip.pickup_time, Trip.id)
@@ -78,24 +84,23 @@ def run_sheet(session_token: str, day: str) -> list[RunSheetLine]:
         return lines
 
 
-def run_sheet_csv(session_token: str, day: str) -> str:
-    """UTF-8 CSV separated by « ; » (with a BOM, so that spreadsheet software reads the accents)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for line in run_sheet(session_token, day):
-        writer.writerow(
+def run_sheet_csv(actor: Actor, day: str) -> str:
+    """The day's sheet for the transport provider: every cell safe in a spreadsheet (domain.spreadsheet)."""
+    return csv_text(
+        CSV_HEADER,
+        (
             [line.pickup_time, line.child, line.pickup, line.dropoff, line.phone, line.notes, line.status_label]
-        )
-    return "\ufeff" + buffer.getvalue()
+            for line in run_sheet(actor, day)
+        ),
+    )
 
 
-def set_status(session_token: str, trip_id: int, status: str) -> str:
+def set_status(actor: Actor, trip_id: int, status: str) -> str:
     """Confirmed, done, not done or cancelled by the platform; the member is e-mailed when confirmed or cancelled."""
     if status not in ADVISER_STATUSES:
         raise ValidationError("status", "Statut inconnu.")
     with session_scope() as session:
-        adviser = require_adviser(session, session_token)
+        adviser = require_adviser(session, actor)
         trip = session.get(Trip, trip_id) if isinstance(trip_id, int) else None
         if trip is None:
             raise NotFound("Trajet introuvable.")

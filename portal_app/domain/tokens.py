@@ -11,12 +11,13 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import as_utc
 from portal_app.db.models import EmailToken
+from portal_app.db.vocabulary import TokenPurpose
 from portal_app.domain import clock
 
-CONFIRM_EMAIL = "confirm_email"
-CHANGE_EMAIL = "change_email"
-RESET_PASSWORD = "reset_password"
-LOGIN_GRANT = "login_grant"
+CONFIRM_EMAIL = TokenPurpose.CONFIRM_EMAIL
+CHANGE_EMAIL = TokenPurpose.CHANGE_EMAIL
+RESET_PASSWORD = TokenPurpose.RESET_PASSWORD
+LOGIN_GRANT = TokenPurpose.LOGIN_GRANT
 
 LIFETIMES = {
     CONFIRM_EMAIL: timedelta(hours=48),

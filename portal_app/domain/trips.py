@@ -16,9 +16,11 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from portal_app.db.engine import session_scope
+from portal_app.db.engine import get_by_id, session_scope
 from portal_app.db.models import Account, Address, AssistanceFile, Beneficiary, Entitlement, Trip
+from portal_app.db.vocabulary import Direction, TripStatus
 from portal_app.domain import audit, clock
+from portal_app.domain.actors import Actor
 from portal_app.domain.addresses import SCHOOL_KINDS, member_account, one_line, owned_address
 from portal_app.domain.clock import PARIS
 from portal_app.domain.errors import NotFound, ValidationError
@@ -26,15 +28,15 @@ from portal_app.domain.formatting import long_date
 from portal_app.domain.school_calendar import reason_no_school, school_zone
 
 SERVICE = "transport_scolaire"
-DIRECTIONS = {"aller": "Aller (domicile → école)", "retour": "Retour (école → domicile)"}
+DIRECTIONS = {Direction.ALLER: "Aller (domicile → école)", Direction.RETOUR: "Retour (école → domicile)"}
 STATUS_LABELS = {
-    "planned": "planifié",
-    "confirmed": "confirmé",
-    "done": "réalisé",
-    "not_done": "non réalisé",
-    "cancelled": "annulé",
+    TripStatus.PLANNED: "planifié",
+    TripStatus.CONFIRMED: "confirmé",
+    TripStatus.DONE: "réalisé",
+    TripStatus.NOT_DONE: "non réalisé",
+    TripStatus.CANCELLED: "annulé",
 }
-LIVE = ("planned", "confirmed")
+LIVE = (TripStatus.PLANNED, TripStatus.CONFIRMED)
 CUTOFF = time(18, 0)
 MAX_SPAN_DAYS = 366
 TOO_LATE = "Trop tard : un trajet se planifie, se modifie ou s'annule au plus tard la veille à 18 h."
@@ -124,10 +126,10 @@ class _Context:
     notes: str
 
 
-def _context(session: Session, session_token: str, request: TripRequest) -> _Context:
-    account = member_account(session, session_token)
+def _context(session: Session, actor: Actor, request: TripRequest) -> _Context:
+    account = member_account(session, actor)
     errors: dict[str, str] = {}
-    child = session.get(Beneficiary, request.child_id) if isinstance(request.child_id, int) else None
+    child = get_by_id(session, Beneficiary, request.child_id)
     if child is None or child.contract_id != account.contract_id or child.relation != "enfant":
         errors["child"] = "Choisissez l'enfant à conduire parmi les enfants de votre contrat."
     home = school = None
@@ -259,10 +261,10 @@ def _plan(session: Session, ctx: _Context) -> Plan:
     return plan
 
 
-def preview(session_token: str, request: TripRequest) -> Plan:
+def preview(actor: Actor, request: TripRequest) -> Plan:
     """What would be booked and what would be skipped, with the reason; nothing is written."""
     with session_scope() as session:
-        return _plan(session, _context(session, session_token, request))
+        return _plan(session, _context(session, actor, request))
 
 
 CHANGED_MEANWHILE = (
@@ -271,10 +273,10 @@ CHANGED_MEANWHILE = (
 )
 
 
-def book(session_token: str, request: TripRequest, expected_trips: int | None = None) -> int:
+def book(actor: Actor, request: TripRequest, expected_trips: int | None = None) -> int:
     """Book what preview() listed, all or nothing; returns the number of trips created."""
     with session_scope() as session:
-        ctx = _context(session, session_token, request)
+        ctx = _context(session, actor, request)
         plan = _plan(session, ctx)
         if plan.trips == 0:
             raise ValidationError("general", "Aucun trajet à planifier pour ces dates : voir les raisons indiquées.")
@@ -329,7 +331,7 @@ def book(session_token: str, request: TripRequest, expected_trips: int | None = 
 
 
 def _member_trip(session: Session, account: Account, trip_id: int) -> Trip:
-    trip = session.get(Trip, trip_id) if isinstance(trip_id, int) else None
+    trip = get_by_id(session, Trip, trip_id)
     if trip is None:
         raise NotFound("Trajet introuvable.")
     owner_contract = session.get(AssistanceFile, trip.assistance_file_id).contract_id
@@ -354,9 +356,9 @@ def release(session: Session, trip: Trip) -> None:
     session.refresh(trip)
 
 
-def cancel(session_token: str, trip_id: int) -> None:
+def cancel(actor: Actor, trip_id: int) -> None:
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = member_account(session, actor)
         trip = _member_trip(session, account, trip_id)
         if trip.status not in LIVE:
             raise ValidationError("trip", "Ce trajet n'est plus modifiable.")
@@ -374,9 +376,9 @@ def cancel(session_token: str, trip_id: int) -> None:
         )
 
 
-def change(session_token: str, trip_id: int, pickup_time: str, notes: str) -> None:
+def change(actor: Actor, trip_id: int, pickup_time: str, notes: str) -> None:
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = member_account(session, actor)
         trip = _member_trip(session, account, trip_id)
         if trip.status not in LIVE:
             raise ValidationError("trip", "Ce trajet n'est plus modifiable.")
@@ -463,10 +465,10 @@ def _contract_trips(session: Session, account: Account) -> list[Trip]:
     )
 
 
-def list_trips(session_token: str) -> tuple[list[TripView], list[TripView]]:
+def list_trips(actor: Actor) -> tuple[list[TripView], list[TripView]]:
     """(to come, past): to come are the live trips from today on; past the rest, newest first, at most 100."""
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = member_account(session, actor)
         trips = _contract_trips(session, account)
         today = clock.today_in_paris()
         upcoming = [t for t in trips if t.trip_date >= today and t.status in LIVE]
@@ -482,9 +484,9 @@ class PlanningChoices:
     remaining: str
 
 
-def planning_choices(session_token: str) -> PlanningChoices:
+def planning_choices(actor: Actor) -> PlanningChoices:
     with session_scope() as session:
-        account = member_account(session, session_token)
+        account = member_account(session, actor)
         children = session.exec(
             select(Beneficiary)
             .where(Beneficiary.contract_id == account.contract_id, Beneficiary.relation == "enfant")
@@ -555,9 +557,9 @@ def _ics_fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def calendar_file(session_token: str) -> str:
+def calendar_file(actor: Actor) -> str:
     """The trips to come as an iCalendar file (.ics), times in Europe/Paris."""
-    upcoming, _past = list_trips(session_token)
+    upcoming, _past = list_trips(actor)
     stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Espace Assistance//Trajets//FR", "CALSCALE:GREGORIAN"]
     lines += _PARIS_VTIMEZONE

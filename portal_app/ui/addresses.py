@@ -1,24 +1,24 @@
 """/mon-espace/adresses: the member's homes and schools (« Ajouter une adresse », « Modifier », « Supprimer »).
 
 The rules (postcode and commune, the deletion guard for trips to come) live in domain.addresses; this
-state reads the form, calls one domain function with the session token and shows the answer.
+state reads the form, calls one domain function through the road and shows the answer.
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import json
+from dataclasses import dataclass, field
 
 import reflex as rx
 
 from portal_app.domain import addresses, postcodes
-from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
+from portal_app.domain.addresses import AddressInput, AddressView
+from portal_app.domain.errors import NotFound
 from portal_app.ui import components as ui
-from portal_app.ui.forms import focus_first_error, text
+from portal_app.ui import road
+from portal_app.ui.forms import text
 from portal_app.ui.member import member_nav
-from portal_app.ui.request_origin import remember_origin
-from portal_app.ui.session_state import SessionState, login_redirect
+from portal_app.ui.session_state import SessionState
 
 FIELDS = ["label", "kind", "street_number", "street", "postcode", "city", "complement"]
 LABEL_HINT = (
@@ -38,22 +38,33 @@ ADDED = "L'adresse est ajoutée."
 DELETED = "L'adresse est supprimée."
 GONE = "Cette adresse n'existe plus : la liste a été mise à jour."
 EMPTY = "Vous n'avez pas encore d'adresse : ajoutez votre domicile et l'établissement scolaire de votre enfant."
-
-
-async def _session(state: rx.State) -> SessionState:
-    return await state.get_state(SessionState)
+EMPTY_FORM = AddressInput(label="", kind="", street_number="", street="", postcode="", city="")
 
 
 def _address_id(value) -> int:
     return value if isinstance(value, int) else 0
 
 
+def _focus(element_id: str) -> rx.event.EventSpec:
+    return rx.call_script(f"document.getElementById({json.dumps(element_id)})?.focus()")
+
+
+@dataclass(frozen=True)
+class DeleteRefusal:
+    """Why an address was not deleted, shown under its row: the FAQ's sentence and the trips to come."""
+
+    address_id: int = 0
+    message: str = ""
+    trips: list[str] = field(default_factory=list)
+    more: int = 0
+
+
 class AddressesState(rx.State):
     loaded: bool = False
-    addresses: list[dict] = []
+    addresses: list[AddressView] = []
     form_open: bool = False
     editing_id: int = 0  # 0: a new address
-    form_values: dict[str, str] = {}
+    form: AddressInput = EMPTY_FORM  # the form's default values (the address being edited)
     form_key: int = 0  # a new key remounts the form, so that its default values apply again
     errors: dict[str, str] = {}
     message: str = ""
@@ -62,56 +73,57 @@ class AddressesState(rx.State):
     communes: list[str] = []
     postcode_looked_up: str = ""
     confirm_delete_id: int = 0
-    refused_id: int = 0
-    refusal: str = ""
-    refusal_trips: list[str] = []
-    refusal_more: int = 0
+    refusal: DeleteRefusal = DeleteRefusal()
 
-    async def _reload(self) -> rx.event.EventSpec | None:
-        session = await _session(self)
-        try:
-            rows = await asyncio.to_thread(addresses.list_addresses, session.session_token)
-        except NotAllowed:
-            session._forget()
-            return login_redirect(self.router.url.path)
-        session.is_logged_in = True
-        self.addresses = [dataclasses.asdict(a) for a in rows]
+    async def _reload(self) -> None:
+        self.addresses = await road.act(self, addresses.list_addresses)
+        (await self.get_state(SessionState))._signed_in("member")
+        if self.editing_id and all(a.address_id != self.editing_id for a in self.addresses):
+            self._close_form()
         self.loaded = True
-        return None
 
     def _close_form(self) -> None:
-        self.form_open, self.editing_id, self.form_values, self.errors = False, 0, {}, {}
+        self.form_open, self.editing_id, self.form, self.errors = False, 0, EMPTY_FORM, {}
         self.communes, self.postcode_looked_up = [], ""
 
-    @rx.event
+    def _on_not_found(self, _error: NotFound):
+        """The address was deleted meanwhile (another tab) or is not the member's: say so, show the list."""
+        self.problem = GONE
+        return AddressesState.refresh
+
+    @road.handler()
     async def load(self):
-        remember_origin(self)
         self.loaded, self.message, self.problem = False, "", ""
-        self.confirm_delete_id, self.refused_id, self.refusal = 0, 0, ""
+        self.confirm_delete_id, self.refusal = 0, DeleteRefusal()
         self._close_form()
-        return await self._reload()
+        await self._reload()
+
+    @road.handler()
+    async def refresh(self):
+        await self._reload()
 
     @rx.event
-    async def start_adding(self):
+    def start_adding(self):
         self._close_form()
-        self.form_open, self.message, self.problem, self.refused_id = True, "", "", 0
+        self.form_open, self.message, self.problem, self.refusal = True, "", "", DeleteRefusal()
         self.form_key += 1
-        return rx.call_script("document.getElementById('label')?.focus()")
+        return _focus("label")
 
     @rx.event
     async def start_editing(self, address_id: int):
         """Opens the form filled with one of the listed addresses (the domain checks ownership at saving)."""
         wanted = _address_id(address_id)
-        current = next((a for a in self.addresses if a["address_id"] == wanted), None)
+        current = next((a for a in self.addresses if a.address_id == wanted), None)
         if current is None:
-            return
+            return None
         self._close_form()
-        self.form_open, self.editing_id, self.message, self.problem, self.refused_id = True, wanted, "", "", 0
-        self.form_values = {name: str(current[name]) for name in FIELDS}
+        self.form_open, self.editing_id, self.message, self.problem = True, wanted, "", ""
+        self.refusal = DeleteRefusal()
+        self.form = AddressInput(**{name: getattr(current, name) for name in FIELDS})
         self.form_key += 1
-        self.communes = list(await asyncio.to_thread(postcodes.communes, current["postcode"]))
-        self.postcode_looked_up = current["postcode"]
-        return rx.call_script("document.getElementById('label')?.focus()")
+        self.communes = list(await road.call(postcodes.communes, current.postcode))
+        self.postcode_looked_up = current.postcode
+        return _focus("label")
 
     @rx.event
     def cancel_form(self):
@@ -124,7 +136,7 @@ class AddressesState(rx.State):
         if len(code) != 5 or not code.isdigit():
             self.communes, self.postcode_looked_up = [], ""
             return None
-        names = await asyncio.to_thread(postcodes.communes, code)
+        names = await road.call(postcodes.communes, code)
         self.communes, self.postcode_looked_up = list(names), code
         if len(names) == 1:
             value = json.dumps(names[0])
@@ -133,12 +145,10 @@ class AddressesState(rx.State):
             )
         return None
 
-    @rx.event
+    @road.handler(FIELDS, busy=True)
     async def save(self, form_data: dict):
-        remember_origin(self)
-        session = await _session(self)
         self.errors, self.message, self.problem = {}, "", ""
-        data = addresses.AddressInput(
+        data = AddressInput(
             label=text(form_data, "label", 100),
             kind=text(form_data, "kind", 30),
             street_number=text(form_data, "street_number", 30),
@@ -147,141 +157,95 @@ class AddressesState(rx.State):
             city=text(form_data, "city", 120),
             complement=text(form_data, "complement", 200),
         )
-        self.busy = True
-        yield
-        try:
-            if self.editing_id:
-                message = await asyncio.to_thread(
-                    addresses.update_address, session.session_token, self.editing_id, data
-                )
-            else:
-                await asyncio.to_thread(addresses.add_address, session.session_token, data)
-                message = ADDED
-        except NotAllowed:
-            session._forget()
-            yield login_redirect(self.router.url.path)
-            return
-        except ValidationError as error:
-            self.errors = error.errors
-            yield focus_first_error(error, FIELDS)
-            return
-        except NotFound:
-            self._close_form()
-            self.problem = GONE
-            yield await self._reload()
-            return
-        finally:
-            self.busy = False
+        if self.editing_id:
+            message = await road.act(self, addresses.update_address, self.editing_id, data)
+        else:
+            await road.act(self, addresses.add_address, data)
+            message = ADDED
         self._close_form()
         self.message = message
-        yield await self._reload()
+        await self._reload()
 
     @rx.event
     def ask_delete(self, address_id: int):
         self.confirm_delete_id = _address_id(address_id)
-        self.refused_id, self.refusal, self.message, self.problem = 0, "", "", ""
+        self.refusal, self.message, self.problem = DeleteRefusal(), "", ""
 
     @rx.event
     def keep_address(self):
         self.confirm_delete_id = 0
 
-    @rx.event
+    @road.handler()
     async def delete(self, address_id: int):
-        remember_origin(self)
-        session = await _session(self)
         wanted = _address_id(address_id)
-        self.confirm_delete_id, self.refused_id, self.refusal, self.message, self.problem = 0, 0, "", "", ""
+        self.confirm_delete_id, self.refusal, self.message, self.problem = 0, DeleteRefusal(), "", ""
         try:
-            await asyncio.to_thread(addresses.delete_address, session.session_token, wanted)
-        except NotAllowed:
-            session._forget()
-            return login_redirect(self.router.url.path)
+            await road.act(self, addresses.delete_address, wanted)
         except addresses.AddressInUse as refusal:
-            self.refused_id, self.refusal = wanted, addresses.DELETE_REFUSED
-            self.refusal_trips, self.refusal_more = refusal.trips, refusal.more
-            return rx.call_script(f"document.getElementById('refus-suppression-{wanted}')?.focus()")
-        except ValidationError as error:
-            self.refused_id, self.refusal, self.refusal_trips, self.refusal_more = wanted, error.message, [], 0
-            return rx.call_script(f"document.getElementById('refus-suppression-{wanted}')?.focus()")
-        except NotFound:
-            self.problem = GONE
-            return await self._reload()
+            self.refusal = DeleteRefusal(wanted, addresses.DELETE_REFUSED, refusal.trips, refusal.more)
+            return _focus(f"refus-suppression-{wanted}")
         if self.editing_id == wanted:
             self._close_form()
         self.message = DELETED
-        return await self._reload()
+        await self._reload()
+        return None
 
 
-def address_item(a: dict) -> rx.Component:
-    address_id = a["address_id"]
-    confirming = AddressesState.confirm_delete_id == address_id
-    return rx.el.li(
-        rx.el.h3(a["label"], class_name="text-lg font-semibold"),
-        rx.el.p(a["kind_label"], class_name="text-slate-700"),
-        rx.el.p(a["one_line"], class_name="mb-3 break-words"),
+def refusal_notice(address_id: rx.Var) -> rx.Component:
+    """Under the row whose deletion was refused: the FAQ's sentence, the trips to come, where to see them."""
+    refusal = AddressesState.refusal
+    return rx.el.div(
+        rx.el.p(refusal.message),
         rx.cond(
-            confirming,
-            rx.el.div(
-                rx.el.p("Supprimer l'adresse « ", a["label"], " » ?", class_name="mb-2 font-semibold"),
-                rx.el.div(
-                    rx.el.button(
-                        "Confirmer la suppression",
-                        type="button",
-                        on_click=AddressesState.delete(address_id),
-                        class_name=ui.PRIMARY_BUTTON_CLASS,
-                    ),
-                    rx.el.button(
-                        "Ne pas supprimer",
-                        type="button",
-                        on_click=AddressesState.keep_address,
-                        class_name=ui.SECONDARY_BUTTON_CLASS,
-                    ),
-                    class_name="flex flex-col gap-3 sm:flex-row",
-                ),
+            refusal.trips.length() > 0,
+            rx.fragment(
+                rx.el.p("Trajets concernés :", class_name="mt-2 font-semibold"),
+                rx.el.ul(rx.foreach(refusal.trips, lambda t: rx.el.li(t)), class_name="list-disc pl-6"),
+                rx.cond(refusal.more > 0, rx.el.p("et ", refusal.more, " autre(s) trajet(s).")),
+            ),
+        ),
+        rx.el.p(ui.link("Voir mes trajets", "/mon-espace/trajets"), class_name="mt-2"),
+        id="refus-suppression-" + address_id.to(str),
+        tab_index=-1,
+        role="alert",
+        class_name="mt-3 rounded-md border-l-4 border-red-700 bg-red-50 p-4 text-red-900",
+    )
+
+
+def address_item(a: AddressView) -> rx.Component:
+    address_id = a.address_id
+    return rx.el.li(
+        rx.el.h3(a.label, class_name="text-lg font-semibold"),
+        rx.el.p(a.kind_label, class_name="text-slate-700"),
+        rx.el.p(a.one_line, class_name="mb-3 break-words"),
+        rx.cond(
+            AddressesState.confirm_delete_id == address_id,
+            ui.confirm_box(
+                "Supprimer l'adresse « " + a.label.to(str) + " » ?",
+                "Confirmer la suppression",
+                AddressesState.delete(address_id),
+                "Ne pas supprimer",
+                AddressesState.keep_address,
             ),
             rx.el.div(
                 rx.el.button(
                     "Modifier",
                     type="button",
                     on_click=AddressesState.start_editing(address_id),
-                    aria_label="Modifier l'adresse " + a["label"].to(str),
+                    aria_label="Modifier l'adresse " + a.label.to(str),
                     class_name=ROW_BUTTON_CLASS,
                 ),
                 rx.el.button(
                     "Supprimer",
                     type="button",
                     on_click=AddressesState.ask_delete(address_id),
-                    aria_label="Supprimer l'adresse " + a["label"].to(str),
+                    aria_label="Supprimer l'adresse " + a.label.to(str),
                     class_name=ROW_BUTTON_CLASS,
                 ),
                 class_name="flex flex-wrap gap-3",
             ),
         ),
-        rx.cond(
-            AddressesState.refused_id == address_id,
-            rx.el.div(
-                rx.el.p(AddressesState.refusal),
-                rx.cond(
-                    AddressesState.refusal_trips.length() > 0,
-                    rx.fragment(
-                        rx.el.p("Trajets concernés :", class_name="mt-2 font-semibold"),
-                        rx.el.ul(
-                            rx.foreach(AddressesState.refusal_trips, lambda t: rx.el.li(t)),
-                            class_name="list-disc pl-6",
-                        ),
-                        rx.cond(
-                            AddressesState.refusal_more > 0,
-                            rx.el.p("et ", AddressesState.refusal_more, " autre(s) trajet(s)."),
-                        ),
-                    ),
-                ),
-                rx.el.p(ui.link("Voir mes trajets", "/mon-espace/trajets"), class_name="mt-2"),
-                id="refus-suppression-" + address_id.to(str),
-                tab_index=-1,
-                role="alert",
-                class_name="mt-3 rounded-md border-l-4 border-red-700 bg-red-50 p-4 text-red-900",
-            ),
-        ),
+        rx.cond(AddressesState.refusal.address_id == address_id, refusal_notice(address_id)),
         class_name="border-b border-slate-200 py-4",
     )
 
@@ -302,20 +266,20 @@ def commune_proposal() -> rx.Component:
 
 def address_form() -> rx.Component:
     errors = AddressesState.errors
-    values = AddressesState.form_values
+    values = AddressesState.form
     return rx.el.form(
         rx.el.h2(
             rx.cond(AddressesState.editing_id != 0, "Modifier l'adresse", "Ajouter une adresse"),
             class_name="mb-3 text-xl font-semibold",
         ),
-        ui.field("Intitulé", "label", errors, hint=LABEL_HINT, default_value=values.get("label", ""), max_length=60),
+        ui.field("Intitulé", "label", errors, hint=LABEL_HINT, default_value=values.label, max_length=60),
         ui.select_field(
             "Type d'adresse",
             "kind",
             errors,
             list(addresses.KINDS.items()),
             placeholder="Choisissez le type",
-            default_value=values.get("kind", ""),
+            default_value=values.kind,
         ),
         rx.el.p(ADDRESS_HINT, class_name="mb-4 text-sm text-slate-700"),
         ui.field(
@@ -323,16 +287,16 @@ def address_form() -> rx.Component:
             "street_number",
             errors,
             autocomplete="off",
-            default_value=values.get("street_number", ""),
+            default_value=values.street_number,
             max_length=10,
         ),
-        ui.field("Rue", "street", errors, autocomplete="address-line1", default_value=values.get("street", "")),
+        ui.field("Rue", "street", errors, autocomplete="address-line1", default_value=values.street),
         ui.field(
             "Code postal",
             "postcode",
             errors,
             autocomplete="postal-code",
-            default_value=values.get("postcode", ""),
+            default_value=values.postcode,
             input_mode="numeric",
             max_length=5,
             on_change=AddressesState.suggest_communes.debounce(250),
@@ -343,7 +307,7 @@ def address_form() -> rx.Component:
             "city",
             errors,
             autocomplete="address-level2",
-            default_value=values.get("city", ""),
+            default_value=values.city,
             list="communes-ville",
         ),
         rx.el.datalist(
@@ -356,7 +320,7 @@ def address_form() -> rx.Component:
             errors,
             autocomplete="address-line2",
             hint="Bâtiment, escalier, digicode…",
-            default_value=values.get("complement", ""),
+            default_value=values.complement,
             required=False,
         ),
         rx.el.div(

@@ -9,45 +9,22 @@ are audited by the domain.
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-
 import reflex as rx
 
 from portal_app.domain import claims_backoffice
-from portal_app.domain.claims import STATUS_LABELS
-from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
+from portal_app.domain.claims import STATUS_LABELS, ClaimView
+from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.ui import components as ui
-from portal_app.ui.adviser import adviser_nav
-from portal_app.ui.background import kick_mail_delivery
+from portal_app.ui import road
+from portal_app.ui.adviser.nav import adviser_nav, signed_in_adviser
 from portal_app.ui.claims import claim_summary, file_item, select_field, timeline_item
-from portal_app.ui.forms import focus_first_error, text
-from portal_app.ui.request_origin import remember_origin
-from portal_app.ui.session_state import SessionState, login_redirect
+from portal_app.ui.forms import text
 
 NO_LINE_TEXT = "Aucune demande ne correspond à ces critères."
 DAYS_ERROR = "Indiquez un nombre de jours (nombre entier), ou laissez vide."
 MAX_DAYS = 3650
 DECISION_FIELDS = ["decision", "message", "amount", "reason"]
 FORM_IDS = ["form-pieces", "form-accepter", "form-refuser"]
-
-
-async def _token(state: rx.State) -> str:
-    return (await state.get_state(SessionState)).session_token
-
-
-async def _signed_in(state: rx.State) -> None:
-    """The domain just accepted the session as an adviser's: the header says so (a new tab starts blank)."""
-    session = await state.get_state(SessionState)
-    session.is_logged_in, session.role = True, "adviser"
-
-
-async def _refused(state: rx.State) -> rx.event.EventSpec:
-    session = await state.get_state(SessionState)
-    if session.role == "member":
-        return rx.redirect("/mon-espace", replace=True)
-    session._forget()
-    return login_redirect(state.router.url.path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,52 +34,44 @@ async def _refused(state: rx.State) -> rx.event.EventSpec:
 
 class ClaimQueueState(rx.State):
     loaded: bool = False
-    lines: list[dict[str, str]] = []
+    lines: list[claims_backoffice.QueueLine] = []
     errors: dict[str, str] = {}
 
-    async def _search(self, status: str, days: int) -> rx.event.EventSpec | None:
-        try:
-            lines = await asyncio.to_thread(claims_backoffice.queue, await _token(self), status, days)
-        except NotAllowed:
-            return await _refused(self)
-        await _signed_in(self)
-        self.lines = [{k: str(v) for k, v in dataclasses.asdict(line).items()} for line in lines]
+    async def _search(self, status: str, days: int) -> None:
+        self.lines = await road.act(self, claims_backoffice.queue, status, days)
+        await signed_in_adviser(self)
         self.loaded = True
-        return None
 
-    @rx.event
+    @road.handler(["older_than_days"])
     async def load(self):
-        remember_origin(self)
         self.loaded, self.errors = False, {}
-        return await self._search("", 0)
+        await self._search("", 0)
 
-    @rx.event
+    @road.handler(["older_than_days"])
     async def filter(self, form_data: dict):
-        remember_origin(self)
         self.errors = {}
         status = text(form_data, "status", 30)
         raw_days = text(form_data, "older_than_days", 10).strip()
         if raw_days and not (raw_days.isdigit() and int(raw_days) <= MAX_DAYS):
-            self.errors = {"older_than_days": DAYS_ERROR}
-            return rx.call_script("document.getElementById('older_than_days')?.focus()")
-        return await self._search(status if status in STATUS_LABELS else "", int(raw_days or 0))
+            raise ValidationError("older_than_days", DAYS_ERROR)
+        await self._search(status if status in STATUS_LABELS else "", int(raw_days or 0))
 
 
-def queue_row(line: dict) -> rx.Component:
+def queue_row(line: rx.Var[claims_backoffice.QueueLine]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(
             rx.el.a(
-                line["reference"],
-                href="/conseiller/remboursements/demande?ref=" + line["reference"],
+                line.reference,
+                href="/conseiller/remboursements/demande?ref=" + line.reference,
                 class_name=ui.LINK_CLASS + " font-semibold whitespace-nowrap",
             ),
             class_name="p-2",
         ),
-        rx.el.td(line["member"], class_name="p-2"),
-        rx.el.td(line["service"], class_name="p-2"),
-        rx.el.td(line["amount"], class_name="p-2 whitespace-nowrap"),
-        rx.el.td(line["status_label"], class_name="p-2"),
-        rx.el.td(line["submitted"], " (", line["age_days"], " j)", class_name="p-2"),
+        rx.el.td(line.member, class_name="p-2"),
+        rx.el.td(line.service, class_name="p-2"),
+        rx.el.td(line.amount, class_name="p-2 whitespace-nowrap"),
+        rx.el.td(line.status_label, class_name="p-2"),
+        rx.el.td(line.submitted, " (", line.age_days, " j)", class_name="p-2"),
         class_name="border-b border-slate-200 align-top",
     )
 
@@ -169,98 +138,84 @@ def claim_queue_page() -> rx.Component:
 class AdviserClaimState(rx.State):
     loaded: bool = False
     problem: str = ""
-    claim: dict[str, str] = {}
-    files: list[dict] = []
-    timeline: list[dict[str, str]] = []
+    claim: ClaimView | None = None
     member: str = ""
     member_number: str = ""
     remaining: str = ""
-    amount_input: str = ""
     errors: dict[str, str] = {}
     message: str = ""
     _reference: str = ""
 
-    async def _reload(self) -> rx.event.EventSpec | None:
-        try:
-            view = await asyncio.to_thread(claims_backoffice.adviser_claim, await _token(self), self._reference)
-        except NotAllowed:
-            return await _refused(self)
-        except NotFound as missing:
-            await _signed_in(self)
-            self.problem = missing.message
-            self.loaded = True
-            return None
-        await _signed_in(self)
-        data = dataclasses.asdict(view.claim)
-        self.files = data.pop("files")
-        self.timeline = data.pop("timeline")
-        self.claim = {k: str(v) for k, v in data.items()}
-        self.member, self.member_number, self.remaining = view.member, view.member_number, view.remaining
-        self.amount_input = view.claim.amount.removesuffix(" €").replace("\u202f", " ")
+    @rx.var
+    def amount_input(self) -> str:
+        """The amount asked, as the « accept » field starts with it (« 1 234,50 »)."""
+        return self.claim.amount.removesuffix(" €").replace("\u202f", " ") if self.claim else ""
+
+    async def _reload(self) -> None:
+        view = await road.act(self, claims_backoffice.adviser_claim, self._reference)
+        await signed_in_adviser(self)
+        self.claim, self.member, self.member_number, self.remaining = (
+            view.claim,
+            view.member,
+            view.member_number,
+            view.remaining,
+        )
         self.loaded = True
-        return None
 
-    @rx.event
+    async def _on_not_found(self, error: NotFound) -> None:
+        """No such claim (or gone): the page says so, in place of the claim."""
+        await signed_in_adviser(self)
+        self.problem, self.loaded = error.message, True
+
+    @road.handler()
     async def load(self):
-        remember_origin(self)
-        self.loaded, self.problem, self.errors, self.message = False, "", {}, ""
+        self.loaded, self.problem, self.errors, self.message, self.claim = False, "", {}, "", None
         self._reference = self.router.url.query_parameters.get("ref", "")[:20]
-        return await self._reload()
+        await self._reload()
 
-    @rx.event
+    @road.handler()
     async def reload(self):
         self.errors, self.message = {}, ""
-        return await self._reload()
+        await self._reload()
 
     async def _decide(self, decision: str, message: str = "", amount: str = "", reason: str = ""):
         """One decision on the status shown on the page; the domain says if someone else was first."""
-        remember_origin(self)
         self.errors, self.message = {}, ""
-        try:
-            self.message = await asyncio.to_thread(
-                claims_backoffice.decide,
-                await _token(self),
-                self._reference,
-                decision,
-                self.claim.get("status", ""),
-                message,
-                amount,
-                reason,
-            )
-        except NotAllowed:
-            return await _refused(self)
-        except NotFound as missing:
-            self.problem = missing.message
-            return None
-        except ValidationError as error:
-            self.errors = error.errors
-            return focus_first_error(error, DECISION_FIELDS)
-        kick_mail_delivery()
+        self.message = await road.act(
+            self,
+            claims_backoffice.decide,
+            self._reference,
+            decision,
+            self.claim.status if self.claim else "",
+            message,
+            amount,
+            reason,
+        )
         await self._reload()
         return [
             *[rx.call_script(f"document.getElementById('{form}')?.reset()") for form in FORM_IDS],
             rx.call_script("document.getElementById('decision-prise')?.focus()"),
         ]
 
-    @rx.event
+    @road.handler(DECISION_FIELDS, sends_mail=True)
     async def take(self):
         return await self._decide("in_progress")
 
-    @rx.event
+    @road.handler(DECISION_FIELDS, sends_mail=True)
     async def request_documents(self, form_data: dict):
         return await self._decide("documents_requested", message=text(form_data, "message", 2000))
 
-    @rx.event
+    @road.handler(DECISION_FIELDS, sends_mail=True)
     async def accept(self, form_data: dict):
         return await self._decide("accepted", amount=text(form_data, "amount", 30))
 
-    @rx.event
+    @road.handler(DECISION_FIELDS, sends_mail=True)
     async def refuse(self, form_data: dict):
         return await self._decide(
             "refused", message=text(form_data, "refusal_message", 2000), reason=text(form_data, "reason", 30)
         )
 
-    @rx.event
+    @road.handler(DECISION_FIELDS, sends_mail=True)
     async def mark_paid(self):
         return await self._decide("paid")
 
@@ -298,7 +253,7 @@ def textarea_field(label: str, name: str, errors: rx.Var, hint: str = "", requir
 
 
 def decisions() -> rx.Component:
-    status = AdviserClaimState.claim["status"]
+    status = AdviserClaimState.claim.status
     errors = AdviserClaimState.errors
     can = {d: rx.Var.create(list(allowed)).contains(status) for d, allowed in claims_backoffice.TRANSITIONS.items()}
     return rx.el.section(
@@ -424,7 +379,7 @@ def adviser_claim_page() -> rx.Component:
                             ),
                         ),
                         rx.el.section(
-                            rx.el.h2("Demande ", c["reference"], class_name="mb-3 text-xl font-semibold"),
+                            rx.el.h2("Demande ", c.reference, class_name="mb-3 text-xl font-semibold"),
                             rx.el.dl(
                                 ui.definition("Membre", AdviserClaimState.member),
                                 ui.definition("Numéro adhérent", AdviserClaimState.member_number),
@@ -435,12 +390,12 @@ def adviser_claim_page() -> rx.Component:
                         ),
                         rx.el.section(
                             rx.el.h2("Justificatifs", class_name="mb-3 text-xl font-semibold"),
-                            rx.el.ul(rx.foreach(AdviserClaimState.files, file_item), id="justificatifs-envoyes"),
+                            rx.el.ul(rx.foreach(c.files, file_item), id="justificatifs-envoyes"),
                             class_name="mb-8",
                         ),
                         rx.el.section(
                             rx.el.h2("Historique", class_name="mb-3 text-xl font-semibold"),
-                            rx.el.ol(rx.foreach(AdviserClaimState.timeline, timeline_item), id="suivi"),
+                            rx.el.ol(rx.foreach(c.timeline, timeline_item), id="suivi"),
                             class_name="mb-8",
                         ),
                         decisions(),

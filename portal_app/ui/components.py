@@ -308,3 +308,64 @@ def hide_file_input(upload: rx.Component) -> rx.Component:
     if not visit(upload):
         raise ValueError("no file input in this upload component")
     return upload
+
+
+def checkbox_group(
+    legend: str,
+    name: str,
+    errors: rx.Var,
+    items: list[tuple[str, str]],
+    inline: bool = False,
+    default_checked: bool = True,
+    **input_props,
+) -> rx.Component:
+    """Checkboxes under one legend, the group's error below it; `items` are (input name, text) pairs.
+
+    The fieldset carries the id `name` and is focusable, so that the focus can go to the group in error.
+    """
+    return rx.el.fieldset(
+        rx.el.legend(legend, class_name="mb-1 font-semibold text-slate-900"),
+        rx.el.div(
+            *[
+                rx.el.div(
+                    rx.el.input(
+                        id=item_name,
+                        name=item_name,
+                        type="checkbox",
+                        default_checked=default_checked,
+                        class_name="mt-1 h-6 w-6 shrink-0 accent-blue-800",
+                        **input_props,
+                    ),
+                    rx.el.label(text, html_for=item_name, class_name="text-slate-900"),
+                    class_name="flex items-start gap-3 py-1",
+                )
+                for item_name, text in items
+            ],
+            class_name="flex flex-wrap gap-x-6" if inline else "",
+        ),
+        error_text(errors.get(name, ""), f"{name}-erreur"),
+        id=name,
+        tab_index=-1,
+        aria_describedby=f"{name}-erreur",
+        class_name="mb-5",
+    )
+
+
+def confirm_box(
+    question: rx.Component | rx.Var | str,
+    confirm_text: str,
+    on_confirm: rx.EventHandler | rx.event.EventSpec,
+    keep_text: str,
+    on_keep: rx.EventHandler | rx.event.EventSpec,
+    **props,
+) -> rx.Component:
+    """An inline « are you sure? » in place of a row's buttons: the question, then confirm and keep."""
+    return rx.el.div(
+        rx.el.p(question, class_name="mb-2 font-semibold"),
+        rx.el.div(
+            rx.el.button(confirm_text, type="button", on_click=on_confirm, class_name=PRIMARY_BUTTON_CLASS),
+            rx.el.button(keep_text, type="button", on_click=on_keep, class_name=SECONDARY_BUTTON_CLASS),
+            class_name="flex flex-col gap-3 sm:flex-row",
+        ),
+        **props,
+    )

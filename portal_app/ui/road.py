@@ -5,7 +5,8 @@ A handler decorated with `@road.handler(...)` reads its form and calls `await ro
 thread, so bcrypt, SMTP queues and database reads never hold the event loop. What the domain raises is
 turned into what the person sees, here and nowhere else:
 
-- `NotAllowed` (no session, ended, wrong role): to the login page, brought back after login;
+- `NotAllowed` (no session, ended, wrong role): to the login page, brought back after login; a member refused
+  an adviser page (`actors.ADVISER_ONLY`) goes back to « Mon Espace », still logged in;
 - `ValidationError`: its messages in the state's `errors`, by their fields, and the focus on the first one;
 - `NotFound`: the state's `problem` notice (or the state's `_on_not_found` when it has one).
 
@@ -32,6 +33,7 @@ from portal_app.ui.session_state import SessionState, login_redirect
 
 T = TypeVar("T")
 SHOWN_ORDER = None  # `fields=SHOWN_ORDER`: focus the first error as the page draws it
+MEMBER_HOME = "/mon-espace"
 
 
 async def actor(state: rx.State) -> actors.Member | actors.Adviser | actors.PendingAdviser:
@@ -54,8 +56,10 @@ async def call(action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(action, *args, **kwargs)
 
 
-async def _not_allowed(state: rx.State) -> rx.event.EventSpec:
+async def _not_allowed(state: rx.State, error: NotAllowed) -> rx.event.EventSpec:
     session = await state.get_state(SessionState)
+    if error.message == actors.ADVISER_ONLY and isinstance(await session._current_actor(), actors.Member):
+        return rx.redirect(MEMBER_HOME, replace=True)  # a member on an adviser page: back home, still logged in
     session._forget()
     return login_redirect(state.router.url.path)
 
@@ -111,8 +115,8 @@ def handler(
                         yield result
                 if sends_mail:
                     kick_mail_delivery()
-            except NotAllowed:
-                yield await _not_allowed(self)
+            except NotAllowed as error:
+                yield await _not_allowed(self, error)
             except ValidationError as error:
                 yield _shown_invalid(self, error, fields, errors_var)
             except NotFound as error:

@@ -1,25 +1,23 @@
 """/conseiller/trajets: the transport provider's run sheet of a day (tomorrow by default, Paris time),
 sorted by pick-up time, with the trip statuses advisers set, a CSV download and an A4 print.
 
-The domain (run_sheet) refuses anyone but a verified adviser and checks each status change.
+The domain (run_sheet) refuses anyone but a verified adviser and checks each status change; every handler
+goes by the road.
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 from datetime import date, timedelta
 
 import reflex as rx
 
-from portal_app.domain import advisers, clock, run_sheet
-from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
+from portal_app.domain import clock, run_sheet
+from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.domain.formatting import long_date
 from portal_app.ui import components as ui
-from portal_app.ui.adviser import _refused, _token, adviser_nav
-from portal_app.ui.background import kick_mail_delivery
+from portal_app.ui import road
+from portal_app.ui.adviser.nav import adviser_nav, open_back_office
 from portal_app.ui.forms import text
-from portal_app.ui.request_origin import remember_origin
 
 COLUMNS = ["Heure", "Enfant", "Prise en charge", "Destination", "Téléphone du parent", "Remarques", "Statut"]
 ACTIONS = [("confirmed", "Confirmer"), ("done", "Réalisé"), ("not_done", "Non réalisé"), ("cancelled", "Annuler")]
@@ -36,88 +34,74 @@ def _day_label(day: str) -> str:
 class RunSheetState(rx.State):
     loaded: bool = False
     day: str = ""
-    day_label: str = ""
-    lines: list[dict] = []
+    lines: list[run_sheet.RunSheetLine] = []
     errors: dict[str, str] = {}
     message: str = ""
     row_error_id: int = 0
     row_error: str = ""
 
-    async def _show(self, day: str) -> rx.event.EventSpec | None:
-        try:
-            lines = await asyncio.to_thread(run_sheet.run_sheet, await _token(self), day)
-        except NotAllowed:
-            return await _refused(self)
-        except ValidationError as error:
-            self.errors = error.errors
-            return rx.call_script("document.getElementById('day')?.focus()")
-        self.day, self.day_label = day, _day_label(day)
-        self.lines = [dataclasses.asdict(line) for line in lines]
-        self.loaded = True
-        return None
+    @rx.var
+    def day_label(self) -> str:
+        return _day_label(self.day)
 
-    @rx.event
+    def _clear(self) -> None:
+        self.errors, self.message, self.row_error_id, self.row_error = {}, "", 0, ""
+
+    async def _show(self, day: str) -> None:
+        self.lines = await road.act(self, run_sheet.run_sheet, day)
+        self.day, self.loaded = day, True
+
+    def _on_not_found(self, error: NotFound) -> None:
+        """A trip gone under a status change: said on its row."""
+        self.row_error = error.message
+
+    @road.handler(["day"])
     async def load(self):
-        remember_origin(self)
-        self.loaded, self.errors, self.message, self.row_error_id, self.row_error = False, {}, "", 0, ""
-        try:
-            await asyncio.to_thread(advisers.check_adviser, await _token(self))
-        except NotAllowed:
-            return await _refused(self)
+        self.loaded = False
+        self._clear()
+        await open_back_office(self)
         raw = self.router.url.query_parameters.get("jour", "")
         tomorrow = (clock.today_in_paris() + timedelta(days=1)).isoformat()
-        result = await self._show(raw if len(raw) == 10 else tomorrow)
-        if self.errors:  # a bad ?jour= in the address bar: tomorrow's sheet instead
-            self.errors = {}
-            result = await self._show(tomorrow)
-        return result
+        try:
+            await self._show(raw if len(raw) == 10 else tomorrow)
+        except ValidationError:  # a bad ?jour= in the address bar: tomorrow's sheet instead
+            await self._show(tomorrow)
 
-    @rx.event
+    @road.handler(["day"])
     async def show(self, form_data: dict):
-        remember_origin(self)
-        self.errors, self.message, self.row_error_id, self.row_error = {}, "", 0, ""
-        return await self._show(text(form_data, "day", 10))
+        self._clear()
+        await self._show(text(form_data, "day", 10))
 
-    @rx.event
+    @road.handler(sends_mail=True)  # confirmed or cancelled: the member is told by e-mail
     async def set_status(self, trip_id: int, status: str):
-        remember_origin(self)
-        wanted = trip_id if isinstance(trip_id, int) else 0
-        self.errors, self.message, self.row_error_id, self.row_error = {}, "", 0, ""
+        self._clear()
+        self.row_error_id = trip_id if isinstance(trip_id, int) else 0
         try:
-            self.message = await asyncio.to_thread(
-                run_sheet.set_status, await _token(self), wanted, status if isinstance(status, str) else ""
+            self.message = await road.act(
+                self, run_sheet.set_status, self.row_error_id, status if isinstance(status, str) else ""
             )
-        except NotAllowed:
-            return await _refused(self)
-        except (ValidationError, NotFound) as error:
-            self.row_error_id, self.row_error = wanted, error.message
-            return None
-        kick_mail_delivery()  # confirmed or cancelled: the member is told by e-mail
-        return await self._show(self.day)
+        except ValidationError as error:  # a refused status change: said on its row, not in a form
+            self.row_error = error.message
+            return
+        self.row_error_id = 0
+        await self._show(self.day)
 
-    @rx.event
+    @road.handler(["day"])
     async def download_csv(self):
-        remember_origin(self)
-        try:
-            content = await asyncio.to_thread(run_sheet.run_sheet_csv, await _token(self), self.day)
-        except NotAllowed:
-            return await _refused(self)
-        except ValidationError as error:
-            self.errors = error.errors
-            return rx.call_script("document.getElementById('day')?.focus()")
+        content = await road.act(self, run_sheet.run_sheet_csv, self.day)
         return rx.download(data=content, filename=f"trajets-{self.day}.csv", mime_type="text/csv")
 
 
 CELL = "border border-slate-300 p-2 align-top print:p-1"
 
 
-def status_buttons(line: dict) -> rx.Component:
+def status_buttons(line: rx.Var[run_sheet.RunSheetLine]) -> rx.Component:
     return rx.el.div(
         *[
             rx.el.button(
                 label,
                 type="button",
-                on_click=RunSheetState.set_status(line["trip_id"], status),
+                on_click=RunSheetState.set_status(line.trip_id, status),
                 class_name="rounded-md border border-blue-800 bg-white px-2 py-1 text-sm font-semibold text-blue-800 "
                 "hover:bg-blue-50 focus:outline-none focus:ring-4 focus:ring-blue-300 cursor-pointer",
             )
@@ -127,18 +111,18 @@ def status_buttons(line: dict) -> rx.Component:
     )
 
 
-def sheet_row(line: dict) -> rx.Component:
+def sheet_row(line: rx.Var[run_sheet.RunSheetLine]) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(line["pickup_time"], class_name=CELL + " font-semibold whitespace-nowrap"),
-        rx.el.td(line["child"], class_name=CELL + " whitespace-nowrap"),
-        rx.el.td(line["pickup"], class_name=CELL),
-        rx.el.td(line["dropoff"], class_name=CELL),
-        rx.el.td(line["phone"], class_name=CELL + " whitespace-nowrap"),
-        rx.el.td(line["notes"], class_name=CELL),
+        rx.el.td(line.pickup_time, class_name=CELL + " font-semibold whitespace-nowrap"),
+        rx.el.td(line.child, class_name=CELL + " whitespace-nowrap"),
+        rx.el.td(line.pickup, class_name=CELL),
+        rx.el.td(line.dropoff, class_name=CELL),
+        rx.el.td(line.phone, class_name=CELL + " whitespace-nowrap"),
+        rx.el.td(line.notes, class_name=CELL),
         rx.el.td(
-            rx.el.span(line["status_label"]),
+            rx.el.span(line.status_label),
             rx.cond(
-                RunSheetState.row_error_id == line["trip_id"],
+                RunSheetState.row_error_id == line.trip_id,
                 rx.el.p(RunSheetState.row_error, role="alert", class_name="mt-1 font-medium text-red-700 print:hidden"),
             ),
             class_name=CELL,

@@ -42,6 +42,12 @@ def pending_adviser_token(email: str, password: str = ADVISER_PASSWORD) -> str:
     return auth.open_session(auth.login(email, password).grant).session_token
 
 
+def pending_adviser(email: str = "en.attente@example.fr") -> actors.Actor:
+    """A new adviser who gave the password and not yet the second factor: opens nothing of the back-office."""
+    advisers.create_adviser(email, ADVISER_PASSWORD)
+    return actor_of(pending_adviser_token(email))
+
+
 def relogin_adviser(adviser: Adviser) -> Adviser:
     """Sessions end after 30 idle minutes: a test that moves the clock further logs in again."""
     session_token = pending_adviser_token(adviser.email)

@@ -8,8 +8,8 @@ from portal_app.db.models import Address, AuditEvent
 from portal_app.domain import addresses, trips
 from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
 
-from .advisers_support import enrol_adviser
-from .support import CLAIRE, all_rows, count
+from .advisers_support import enrol_adviser, pending_adviser_token
+from .support import CLAIRE, actor_of, all_rows, count
 from .trips_support import (
     LYON_SCHOOL,
     add_home,
@@ -272,16 +272,28 @@ def test_a_member_cannot_delete_another_members_address(claire, paul):
     assert len(addresses.list_addresses(paul.token)) == 1
 
 
-@pytest.mark.parametrize("who", ["adviser", "nobody"])
+@pytest.mark.parametrize("address_id", [2**31, 2**63, -1, "1", True])
+def test_an_address_id_that_is_not_one_is_not_found_never_a_database_error(claire, address_id):
+    with pytest.raises(NotFound):
+        addresses.update_address(claire.token, address_id, address_input())
+    with pytest.raises(NotFound):
+        addresses.delete_address(claire.token, address_id)
+
+
+@pytest.mark.parametrize("who", ["adviser", "pending adviser", "nobody"])
 def test_advisers_and_visitors_have_no_addresses_to_manage(claire, who):
     home = add_home(claire)
     before = stored(home)
-    token = enrol_adviser().token if who == "adviser" else ""
+    outsider = {
+        "adviser": lambda: enrol_adviser().token,
+        "pending adviser": lambda: actor_of(pending_adviser_token(enrol_adviser().email)),
+        "nobody": lambda: None,
+    }[who]()
     for call in (
-        lambda: addresses.list_addresses(token),
-        lambda: addresses.add_address(token, address_input()),
-        lambda: addresses.update_address(token, home, address_input(street="rue de la Paix")),
-        lambda: addresses.delete_address(token, home),
+        lambda: addresses.list_addresses(outsider),
+        lambda: addresses.add_address(outsider, address_input()),
+        lambda: addresses.update_address(outsider, home, address_input(street="rue de la Paix")),
+        lambda: addresses.delete_address(outsider, home),
     ):
         with pytest.raises(NotAllowed):
             call()

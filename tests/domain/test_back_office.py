@@ -6,11 +6,11 @@ from sqlmodel import select
 
 from portal_app.db.engine import get_engine, session_scope
 from portal_app.db.models import Account, AuditEvent
-from portal_app.domain import advisers, audit, auth
+from portal_app.domain import actors, advisers, audit, auth, tokens
 from portal_app.domain.errors import NotAllowed, ValidationError
 
-from .advisers_support import ADVISER_EMAIL, contract_id, enrol_adviser
-from .support import CLAIRE, PASSWORD, csv_file
+from .advisers_support import ADVISER_EMAIL, contract_id, enrol_adviser, pending_adviser
+from .support import CLAIRE, PASSWORD, csv_file, login_token
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_unlocking_a_locked_account(adviser, claire, frozen_clock):
         auth.login(claire.email, PASSWORD)
     assert locked.value.reason == "locked"
     advisers.unlock_account(adviser.token, contract_id(CLAIRE.number))
-    assert auth.login(claire.email, PASSWORD).session_token
+    assert auth.login(claire.email, PASSWORD).grant
     assert len(_events("account_unlocked")) == 1
 
 
@@ -74,36 +74,39 @@ def test_import_from_the_back_office_is_all_or_nothing(adviser):
     assert len(_events("contracts_imported")) == 1
 
 
-def test_members_and_strangers_can_trigger_no_adviser_action(claire, paul):
+def test_members_pending_advisers_and_nobody_can_trigger_no_adviser_action(claire, paul):
     cid = contract_id(paul.contract.number)
-    for token in (claire.token, "", "forged-token"):
+    for actor in (claire.token, pending_adviser(), None):
         for call in (
-            lambda: advisers.search(token, "durand"),
-            lambda: advisers.member_file(token, cid),
-            lambda: advisers.resend_confirmation(token, cid),
-            lambda: advisers.unlock_account(token, cid),
-            lambda: advisers.import_contracts(token, csv_file(*CLAIRE.lines())),
-            lambda: advisers.audit_trail(token, audit.AuditFilter()),
-            lambda: advisers.check_adviser(token),
+            lambda: advisers.search(actor, "durand"),
+            lambda: advisers.member_file(actor, cid),
+            lambda: advisers.resend_confirmation(actor, cid),
+            lambda: advisers.unlock_account(actor, cid),
+            lambda: advisers.import_contracts(actor, csv_file(*CLAIRE.lines())),
+            lambda: advisers.audit_trail(actor, audit.AuditFilter()),
+            lambda: advisers.filtered_audit_trail(actor),
+            lambda: advisers.check_adviser(actor),
         ):
             with pytest.raises(NotAllowed):
                 call()
     assert _events("member_file_viewed") == []
 
 
-def test_logins_and_changes_are_audited_without_secrets(claire):
+def test_logins_and_changes_are_audited_without_secrets(claire_confirmed):
+    claire = claire_confirmed
     with pytest.raises(auth.LoginRefused):
         auth.login(claire.email, "Mauvais-Passe-11")
     with pytest.raises(auth.LoginRefused):
         auth.login("inconnu@example.fr", "Mauvais-Passe-11")
-    auth.logout(claire.token)
+    session_token = login_token(claire.email)
+    auth.logout(tokens.digest(session_token))
     assert len(_events("login_failure")) == 2
     assert len(_events("login_success")) == 1 and len(_events("logout")) == 1
     with session_scope() as session:
         everything = " ".join(
             f"{e.detail} {e.target_type} {e.user_agent}" for e in session.exec(select(AuditEvent)).all()
         )
-    assert "Mauvais-Passe-11" not in everything and PASSWORD not in everything and claire.token not in everything
+    assert "Mauvais-Passe-11" not in everything and PASSWORD not in everything and session_token not in everything
 
 
 def test_audit_trail_filters_by_member_and_kind(adviser, claire, paul):
@@ -136,3 +139,22 @@ def test_create_adviser_with_a_link_sends_a_set_password_mail():
     with session_scope() as session:
         account = session.exec(select(Account).where(Account.email == "nouveau.conseiller@example.fr")).one()
     assert account.role == "adviser" and account.contract_id is None
+
+
+def test_audit_trail_filters_as_typed_are_checked_by_field(adviser, claire):
+    with pytest.raises(ValidationError) as refused:
+        advisers.filtered_audit_trail(adviser.token, "personne@example.fr", "", "", "2026-13-01", "")
+    assert refused.value.errors == {"member_email": advisers.NO_ACCOUNT_TEXT, "date_from": advisers.BAD_DATE_TEXT}
+    advisers.member_file(adviser.token, contract_id(CLAIRE.number))
+    lines = advisers.filtered_audit_trail(
+        adviser.token, f" {claire.email.upper()} ", ADVISER_EMAIL, "member_file_viewed"
+    )
+    assert len(lines) == 1 and ADVISER_EMAIL in lines[0].actor
+    assert advisers.filtered_audit_trail(adviser.token, action="no-such-action") == advisers.filtered_audit_trail(
+        adviser.token
+    )
+
+
+def test_the_operator_imports_contracts_as_advisers_do():
+    report = advisers.import_contracts(actors.Operator(), csv_file(*CLAIRE.lines()))
+    assert report.ok and report.created == 1

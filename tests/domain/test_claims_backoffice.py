@@ -18,7 +18,7 @@ from portal_app.domain.claims_backoffice import ALREADY_HANDLED, REFUSAL_REASONS
 from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
 from portal_app.domain.uploads import Upload
 
-from .advisers_support import enrol_adviser
+from .advisers_support import enrol_adviser, pending_adviser
 from .claims_support import (
     EICAR,
     HTML_PAGE,
@@ -570,12 +570,13 @@ def test_members_cannot_use_the_adviser_functions(claire, claim):
     assert audited("claim_viewed") == []
 
 
-@pytest.mark.parametrize("token", ["", "forged-session-token"])
-def test_strangers_cannot_use_the_adviser_functions(claim, token):
+@pytest.mark.parametrize("who", ["nobody", "pending adviser"])
+def test_strangers_cannot_use_the_adviser_functions(claim, who):
+    actor = pending_adviser() if who == "pending adviser" else None
     with pytest.raises(NotAllowed):
-        claims_backoffice.queue(token)
+        claims_backoffice.queue(actor)
     with pytest.raises(NotAllowed):
-        claims_backoffice.decide(token, claim, "refused", "submitted", reason="autre")
+        claims_backoffice.decide(actor, claim, "refused", "submitted", reason="autre")
 
 
 def test_strangers_see_no_member_claims(claim):

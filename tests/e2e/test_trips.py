@@ -717,7 +717,7 @@ def test_run_sheet_fits_a_phone(transport_adviser, malo_trips):
 # Events sent by hand over Reflex's websocket: ids of another family change nothing
 # ---------------------------------------------------------------------------------------------
 
-TRIPS_STATE = f"{ROOT_STATE}.portal_app___ui___trips____trips_state"
+TRIPS_STATE = f"{ROOT_STATE}.portal_app___ui___trips___state____trips_state"
 ADDRESSES_STATE = f"{ROOT_STATE}.portal_app___ui___addresses____addresses_state"
 RUN_SHEET_STATE = f"{ROOT_STATE}.portal_app___ui___run_sheet____run_sheet_state"
 

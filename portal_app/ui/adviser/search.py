@@ -1,0 +1,81 @@
+"""/conseiller: find a member's contract by numéro adhérent, a beneficiary's name or an e-mail address."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.domain import advisers
+from portal_app.ui import components as ui
+from portal_app.ui import road
+from portal_app.ui.adviser.nav import adviser_nav, open_back_office, signed_in_adviser
+from portal_app.ui.forms import text
+
+NO_HIT_TEXT = "Aucun contrat ne correspond à cette recherche."
+
+
+class AdviserSearchState(rx.State):
+    loaded: bool = False
+    hits: list[advisers.ContractHit] = []
+    errors: dict[str, str] = {}
+    searched: bool = False
+
+    @road.handler()
+    async def load(self):
+        self.loaded, self.hits, self.errors, self.searched = False, [], {}, False
+        await open_back_office(self)
+        self.loaded = True
+
+    @road.handler(["query"])
+    async def search(self, form_data: dict):
+        self.errors = {}
+        self.hits = await road.act(self, advisers.search, text(form_data, "query", 100))
+        self.searched = True
+        await signed_in_adviser(self)
+
+
+def hit_row(hit: rx.Var[advisers.ContractHit]) -> rx.Component:
+    return rx.el.li(
+        rx.el.a(
+            hit.member_number,
+            " — ",
+            hit.holder,
+            href="/conseiller/contrat?id=" + hit.contract_id.to_string(),
+            class_name=ui.LINK_CLASS + " font-semibold",
+        ),
+        rx.el.span(" · ", hit.insurer, rx.cond(hit.email != "", " · " + hit.email, " · sans compte")),
+        class_name="border-b border-slate-200 py-2",
+    )
+
+
+def adviser_search_page() -> rx.Component:
+    return ui.page(
+        "Espace conseiller",
+        rx.cond(
+            AdviserSearchState.loaded,
+            rx.fragment(
+                adviser_nav(),
+                rx.el.form(
+                    ui.field(
+                        "Rechercher un membre ou un contrat",
+                        "query",
+                        AdviserSearchState.errors,
+                        input_type="search",
+                        hint="Numéro adhérent, nom d'un bénéficiaire ou adresse e-mail.",
+                    ),
+                    ui.submit_button("Rechercher"),
+                    on_submit=AdviserSearchState.search,
+                    no_validate=True,
+                    class_name="mb-6 max-w-md",
+                ),
+                rx.cond(
+                    AdviserSearchState.searched,
+                    rx.cond(
+                        AdviserSearchState.hits.length() > 0,
+                        rx.el.ul(rx.foreach(AdviserSearchState.hits, hit_row), aria_label="Résultats"),
+                        rx.el.p(NO_HIT_TEXT, role="status"),
+                    ),
+                ),
+            ),
+            ui.loading(),
+        ),
+    )
