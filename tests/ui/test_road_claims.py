@@ -35,13 +35,15 @@ from portal_app.db.models import Claim
 from portal_app.domain import clock, second_factor, tokens
 from portal_app.domain.actors import resolve
 from portal_app.ui.claim_page import ClaimState
-from portal_app.ui.claims import ClaimsState
+from portal_app.ui.claims import ClaimsState, claims_page
+from portal_app.ui.forms import focus_first_shown_error
 from portal_app.ui.session_state import SessionState
 
 from .road_support import page_state, redirect_of, run, scripts_of
 
 CLAIMS_PATH = "/mon-espace/remboursements"
 CLAIM_PATH = "/mon-espace/remboursements/demande"
+FOCUS_AS_DRAWN = scripts_of([focus_first_shown_error()])[0]  # road.SHOWN_ORDER: the first error the page draws
 
 
 def script_text(events: list) -> str:
@@ -175,18 +177,18 @@ def test_a_refused_form_comes_back_as_errors_by_field_the_first_one_focused(memb
 
     assert set(state.errors) == {"amount", "iban", "document_kind"}
     assert state.sent_reference == "" and not state.sending and count(Claim) == 0
-    assert '"amount"' in script_text(events)  # amount comes before iban and document_kind in the form
+    assert scripts_of(events) == [FOCUS_AS_DRAWN]  # the first error the page draws: amount, then iban…
 
 
-def test_a_radio_group_in_error_is_focused_through_its_message(member_cookie, entitlement):
-    state = loaded(member_cookie)
+def test_the_focus_finds_every_error_the_form_can_draw():
+    """As drawn: each message's id is `<field>-erreur`, and its field has the id `<field>` or is described by it
+    (the radios of « Type de document »; the form-wide notice `#general` holds `general-erreur`)."""
+    rendered = str(claims_page().render())
 
-    events = run(
-        state, ClaimsState.submit, [upload("facture.pdf", pdf())], good_form(entitlement, document_kind="devis")
-    )
-
-    assert set(state.errors) == {"document_kind"}
-    assert "document_kind-erreur" in script_text(events)
+    for field in ("entitlement", "date_from", "date_to", "provider", "amount", "iban", "certified", "files"):
+        assert f'id:"{field}-erreur"' in rendered and f'id:"{field}"' in rendered
+    assert 'id:"document_kind-erreur"' in rendered and '"aria-describedby":"document_kind-erreur"' in rendered
+    assert 'id:"general-erreur"' in rendered and 'id:"general"' in rendered
 
 
 def test_a_claim_without_a_file_is_refused_on_the_files_field(member_cookie, entitlement):
@@ -194,7 +196,7 @@ def test_a_claim_without_a_file_is_refused_on_the_files_field(member_cookie, ent
 
     events = run(state, ClaimsState.submit, [], good_form(entitlement))
 
-    assert set(state.errors) == {"files"} and '"files"' in script_text(events)
+    assert set(state.errors) == {"files"} and scripts_of(events) == [FOCUS_AS_DRAWN]
 
 
 @pytest.mark.parametrize("who", NOT_MEMBERS, ids=["adviser", "pending_adviser", "nobody"])
@@ -254,7 +256,7 @@ def test_documents_nobody_asked_for_are_refused_on_the_files_field(member_cookie
     events = run(state, ClaimState.add_documents, [upload("en-plus.pdf", pdf())])
 
     assert state.errors == {"files": "Aucune pièce n'est demandée pour cette demande."}
-    assert '"files"' in script_text(events) and not state.sending
+    assert scripts_of(events) == ['document.getElementById("files")?.focus()'] and not state.sending
 
 
 def test_the_upload_handlers_keep_their_files_parameter():
