@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from portal_app.domain import account, password_reset
 from portal_app.domain.errors import ValidationError
 from portal_app.domain.passwords import ADVICE_TEXT, RULE_TEXT
 from portal_app.ui import components as ui
-from portal_app.ui.background import kick_mail_delivery
-from portal_app.ui.forms import focus_first_error, focus_when_shown, text
-from portal_app.ui.request_origin import remember_origin
+from portal_app.ui import road
+from portal_app.ui.forms import focus_when_shown, text
 from portal_app.ui.session_cookie import link_digest
 
 OUTCOME_ID = "resultat-confirmation"  # focused when shown, so that a screen reader reads the outcome
@@ -23,13 +20,12 @@ class EmailConfirmationState(rx.State):
     success: bool = False
     done: bool = False
 
-    @rx.event
+    @road.handler()
     async def load(self):
         """The link's secret came in the `ea_lien` cookie (session_cookie.py): the page only sees its digest."""
-        remember_origin(self)
         self.done = False
         try:
-            self.outcome = await asyncio.to_thread(account.confirm_email_link, link_digest(self))
+            self.outcome = await road.call(account.confirm_email_link, link_digest(self))
             self.success = True
         except ValidationError as error:
             self.outcome, self.success = error.message, False
@@ -61,16 +57,10 @@ class ForgotPasswordState(rx.State):
     def load(self):
         self.errors, self.answer = {}, ""
 
-    @rx.event
+    @road.handler(["email"], sends_mail=True)
     async def submit(self, form_data: dict):
-        remember_origin(self)
         self.errors, self.answer = {}, ""
-        try:
-            self.answer = await asyncio.to_thread(password_reset.request_password_reset, text(form_data, "email", 254))
-        except ValidationError as error:
-            self.errors = error.errors
-            return focus_first_error(error, ["email"])
-        kick_mail_delivery()
+        self.answer = await road.call(password_reset.request_password_reset, text(form_data, "email", 254))
 
 
 def forgot_password_page() -> rx.Component:
@@ -100,37 +90,27 @@ class NewPasswordState(rx.State):
     checked: bool = False
     busy: bool = False
 
-    @rx.event
+    @road.handler()
     async def load(self):
         """The link's secret came in the `ea_lien` cookie (session_cookie.py): the page only sees its digest."""
-        remember_origin(self)
         self.errors, self.done, self.checked, self.busy = {}, False, False, False
-        self.link_valid = await asyncio.to_thread(password_reset.reset_link_is_valid, link_digest(self))
+        self.link_valid = await road.call(password_reset.reset_link_is_valid, link_digest(self))
         self.checked = True
 
-    @rx.event
+    @road.handler(["password", "password_confirmation"], busy=True, sends_mail=True)
     async def submit(self, form_data: dict):
-        remember_origin(self)
         self.errors = {}
-        self.busy = True
-        yield
         try:
-            await asyncio.to_thread(
+            await road.call(
                 password_reset.reset_password,
                 link_digest(self),
                 text(form_data, "password", 1000),
                 text(form_data, "password_confirmation", 1000),
             )
         except ValidationError as error:
-            if "token" in error.errors:
-                self.link_valid = False
-            self.errors = error.errors
-            yield focus_first_error(error, ["password", "password_confirmation"])
-            return
-        finally:
-            self.busy = False
+            self.link_valid = "token" not in error.errors
+            raise
         self.done = True
-        kick_mail_delivery()
 
 
 def new_password_page() -> rx.Component:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from portal_app.domain import actors, auth
-from portal_app.domain.errors import ValidationError
 from portal_app.domain.faq import LOGIN_IDENTIFIERS_ENTRY
 from portal_app.ui import components as ui
-from portal_app.ui.background import kick_mail_delivery
-from portal_app.ui.forms import focus_first_error, text
-from portal_app.ui.request_origin import remember_origin
+from portal_app.ui import road
+from portal_app.ui.forms import text
 from portal_app.ui.session_cookie import open_session_script
 from portal_app.ui.session_state import SessionState, safe_next
 
@@ -50,38 +46,28 @@ class LoginState(rx.State):
         if actor is not None:
             return rx.redirect(_landing(actors.role_of(actor), params.get("next")), replace=True)
 
-    @rx.event
+    @road.handler(FIELDS, busy=True)
     async def submit(self, form_data: dict):
-        remember_origin(self)
         email, password = text(form_data, "email"), text(form_data, "password", limit=1000)
         self.errors, self.refusal, self.refusal_reason, self.info = {}, "", "", ""
         self._email = email
-        self.busy = True
-        yield
         try:
-            result = await asyncio.to_thread(auth.login, email, password)
-        except ValidationError as error:
-            self.errors = error.errors
-            yield focus_first_error(error, FIELDS)
-            return
+            result = await road.call(auth.login, email, password)
         except auth.LoginRefused as refusal:
             self.refusal, self.refusal_reason = refusal.message, refusal.reason
-            return
-        finally:
-            self.busy = False
+            return None
         if result.second_factor_required:
             target = SECOND_FACTOR_PATH
         else:
             target = _landing(result.role, self.router.url.query_parameters.get("next"))
             (await self.get_state(SessionState))._signed_in(result.role)
         # The grant travels in this script only (never in a state var); the HTTP route sets the cookie.
-        yield open_session_script(result.grant, target)
+        return open_session_script(result.grant, target)
 
-    @rx.event
+    @road.handler(sends_mail=True)
     async def resend_confirmation(self):
-        self.info = await asyncio.to_thread(auth.resend_confirmation, self._email)
+        self.info = await road.call(auth.resend_confirmation, self._email)
         self.refusal, self.refusal_reason = "", ""
-        kick_mail_delivery()
 
 
 def refusal_block() -> rx.Component:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 
 import reflex as rx
 
 from portal_app.domain import registration
-from portal_app.domain.errors import ValidationError
 from portal_app.domain.faq import MEMBERSHIP_NUMBER_ENTRY
 from portal_app.domain.passwords import ADVICE_TEXT, RULE_TEXT
 from portal_app.domain.phone import PHONE_RULE
 from portal_app.ui import components as ui
-from portal_app.ui.background import kick_mail_delivery
-from portal_app.ui.forms import checked, focus_first_error, text
-from portal_app.ui.request_origin import remember_origin
+from portal_app.ui import road
+from portal_app.ui.forms import checked, text
 
 FAQ_MEMBER_NUMBER = f"/faq#{MEMBERSHIP_NUMBER_ENTRY}"
 STEP1_FIELDS = ["member_number", "first_name", "last_name"]
@@ -50,9 +47,8 @@ class RegistrationState(rx.State):
         self.beneficiaries, self.registered_email = [], ""
         self._identity = ("", "", "")
 
-    @rx.event
+    @road.handler(STEP1_FIELDS)
     async def check_contract(self, form_data: dict):
-        remember_origin(self)
         identity = (
             text(form_data, "member_number", 64),
             text(form_data, "first_name", 100),
@@ -60,10 +56,7 @@ class RegistrationState(rx.State):
         )
         self.errors, self.refusal, self.refusal_reason = {}, "", ""
         try:
-            preview = await asyncio.to_thread(registration.check_contract, *identity)
-        except ValidationError as error:
-            self.errors = error.errors
-            return focus_first_error(error, STEP1_FIELDS)
+            preview = await road.call(registration.check_contract, *identity)
         except registration.RegistrationRefused as refusal:
             self.refusal, self.refusal_reason = refusal.message, refusal.reason
             return rx.call_script("document.getElementById('refus-inscription')?.focus()")
@@ -82,17 +75,14 @@ class RegistrationState(rx.State):
             self.errors = {}
             return rx.call_script("document.getElementById('etape')?.focus()")
 
-    @rx.event
+    @road.handler(STEP3_FIELDS, busy=True, sends_mail=True)
     async def create_account(self, form_data: dict):
-        remember_origin(self)
         if not self._identity[0]:
             self.step = 1
-            return
+            return None
         self.errors, self.refusal, self.refusal_reason = {}, "", ""
-        self.busy = True
-        yield
         try:
-            email = await asyncio.to_thread(
+            email = await road.call(
                 registration.register_account,
                 *self._identity,
                 email=text(form_data, "email", 254),
@@ -101,20 +91,13 @@ class RegistrationState(rx.State):
                 password_confirmation=text(form_data, "password_confirmation", 1000),
                 accepted_terms=checked(form_data, "terms"),
             )
-        except ValidationError as error:
-            self.errors = error.errors
-            yield focus_first_error(error, STEP3_FIELDS)
-            return
         except registration.RegistrationRefused as refusal:
             self.refusal, self.refusal_reason = refusal.message, refusal.reason
-            return
-        finally:
-            self.busy = False
-        kick_mail_delivery()
+            return None
         self.registered_email = email
         self.step = 4
         self._identity = ("", "", "")
-        yield rx.call_script("document.getElementById('etape')?.focus()")
+        return rx.call_script("document.getElementById('etape')?.focus()")
 
 
 def refusal_block() -> rx.Component:

@@ -10,6 +10,8 @@ turned into what the person sees, here and nowhere else:
 - `ValidationError`: its messages in the state's `errors`, by their fields, and the focus on the first one;
 - `NotFound`: the state's `problem` notice (or the state's `_on_not_found` when it has one).
 
+A state may define `_on_not_allowed(error)` to say the refusal on the page instead of leaving it.
+
 If a page needs a `try/except NotAllowed`, this road is missing something.
 """
 
@@ -58,6 +60,10 @@ async def call(action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 async def _not_allowed(state: rx.State, error: NotAllowed) -> rx.event.EventSpec:
     session = await state.get_state(SessionState)
+    hook = getattr(state, "_on_not_allowed", None)
+    if hook is not None:  # a page that says why on the spot (the second factor's expired login)
+        session._forget()
+        return hook(error)
     if error.message == actors.ADVISER_ONLY and isinstance(await session._current_actor(), actors.Member):
         return rx.redirect(MEMBER_HOME, replace=True)  # a member on an adviser page: back home, still logged in
     session._forget()

@@ -7,11 +7,10 @@ import json
 import reflex as rx
 
 from portal_app.domain import second_factor
-from portal_app.domain.errors import NotAllowed, ValidationError
+from portal_app.domain.errors import NotAllowed
 from portal_app.ui import components as ui
 from portal_app.ui import road
 from portal_app.ui.forms import text
-from portal_app.ui.request_origin import remember_origin
 from portal_app.ui.session_state import SessionState
 
 # An empty image until the script puts the QR code in (the key it encodes is never in a state var).
@@ -38,40 +37,30 @@ class SecondFactorState(rx.State):
     errors: dict[str, str] = {}
     problem: str = ""
 
-    @rx.event
+    def _on_not_allowed(self, refusal: NotAllowed) -> None:
+        """An expired or spent pending login is said here, with the way back to the login page."""
+        self.problem, self.mode = refusal.message, ""
+
+    @road.handler()
     async def load(self):
-        remember_origin(self)
         self.errors, self.problem, self.mode = {}, "", ""
-        try:
-            if await road.act(self, second_factor.needs_enrolment):
-                enrolment = await road.act(self, second_factor.start_enrolment)
-                self.mode = "enrol"
-                return _show_secrets(enrolment.qr_svg_data_uri, enrolment.secret)
-            self.mode = "verify"
-        except NotAllowed as refusal:
-            (await self.get_state(SessionState))._forget()
-            self.problem = refusal.message
+        if await road.act(self, second_factor.needs_enrolment):
+            enrolment = await road.act(self, second_factor.start_enrolment)
+            self.mode = "enrol"
+            return _show_secrets(enrolment.qr_svg_data_uri, enrolment.secret)
+        self.mode = "verify"
         return None
 
-    @rx.event
+    @road.handler(["code"])
     async def submit(self, form_data: dict):
-        remember_origin(self)
         self.errors = {}
         code = text(form_data, "code", 40)
-        try:
-            if self.mode == "enrol":
-                recovery_codes = await road.act(self, second_factor.confirm_enrolment, code)
-                self.mode = "codes"
-                (await self.get_state(SessionState))._signed_in("adviser")
-                return _show_secrets(recovery_codes=recovery_codes)
-            await road.act(self, second_factor.verify, code)
-        except ValidationError as error:
-            self.errors = error.errors
-            return rx.call_script("document.getElementById('code')?.focus()")
-        except NotAllowed as refusal:
-            (await self.get_state(SessionState))._forget()
-            self.problem, self.mode = refusal.message, ""
-            return None
+        if self.mode == "enrol":
+            recovery_codes = await road.act(self, second_factor.confirm_enrolment, code)
+            self.mode = "codes"
+            (await self.get_state(SessionState))._signed_in("adviser")
+            return _show_secrets(recovery_codes=recovery_codes)
+        await road.act(self, second_factor.verify, code)
         (await self.get_state(SessionState))._signed_in("adviser")
         return rx.redirect("/conseiller", replace=True)
 
