@@ -84,7 +84,7 @@ class ClaimState(UploadingState, rx.State):
 
     async def _reload(self) -> None:
         self.claim = await road.act(self, claims.member_claim, self._reference)
-        (await self.get_state(SessionState)).signed_in("member")
+        (await self.get_state(SessionState))._signed_in("member")
         self.loaded = True
 
     @road.handler()

@@ -28,19 +28,9 @@ from portal_app.ui.upload_widget import UploadingState, file_picker, read_upload
 
 UPLOAD_ID = "justificatifs"
 FORM_ID = "form-remboursement"
-# Same order as the form: the first field in error gets the focus.
-FIELDS = [
-    "entitlement",
-    "date_from",
-    "date_to",
-    "provider",
-    "amount",
-    "iban",
-    "document_kind",
-    "certified",
-    "files",
-    "general",
-]
+# After a refusal the focus goes to the first error as the page draws it (road.SHOWN_ORDER): the form-wide
+# notice (`general-erreur` inside `#general`), a field, or the first radio of « Type de document » (the
+# control its message describes).
 
 
 def _id(raw: str) -> int:
@@ -107,7 +97,7 @@ class ClaimsState(UploadingState, rx.State):
         self.my_claims = await road.act(self, claims.member_claims)
         # Same key in every tab until a claim is filed with it: two tabs file one claim.
         self._submission_key = await road.act(self, claims.new_submission_key)
-        (await self.get_state(SessionState)).signed_in("member")
+        (await self.get_state(SessionState))._signed_in("member")
         self.loaded = True
 
     @road.handler()
@@ -116,7 +106,7 @@ class ClaimsState(UploadingState, rx.State):
         self._upload_done()
         await self._reload()
 
-    @road.handler(FIELDS, sends_mail=True)
+    @road.handler(road.SHOWN_ORDER, sends_mail=True)
     async def submit(self, files: list[rx.UploadFile], form_data: dict):
         self.errors, self.sent_reference, self.rejected, self.sending = {}, "", "", True
         yield
@@ -252,7 +242,10 @@ def claim_form() -> rx.Component:
             ClaimsState.has_choices,
             rx.el.form(
                 rx.el.input(type="hidden", name="round", value=ClaimsState.form_round.to(str)),
-                rx.cond(general != "", ui.notice(general, "error", id="general", tab_index=-1)),
+                rx.cond(
+                    general != "",
+                    ui.notice(rx.el.span(general, id="general-erreur"), "error", id="general", tab_index=-1),
+                ),
                 *claim_form_fields(errors),
                 send_progress(ClaimsState),
                 ui.submit_button(texts.SEND_CLAIM, ClaimsState.busy, texts.SENDING),

@@ -22,15 +22,10 @@ def checked(form_data: dict, name: str) -> bool:
 
 
 def focus_first_error(error: ValidationError, order: list[str]) -> rx.event.EventSpec:
-    """After an error, focus goes to the first field in error (in the order of the form).
-
-    A group without an element of the field's id (radios) gets the focus on its first control that the
-    error message describes (`aria-describedby` naming `<field>-erreur`).
-    """
+    """After an error, focus goes to the first field in error (in the order of the form)."""
     fields = [name for name in order if name in error.errors] or list(error.errors)
     target = json.dumps(fields[0])
-    described = json.dumps(f'[aria-describedby~="{fields[0]}-erreur"]')
-    return rx.call_script(f"(document.getElementById({target}) ?? document.querySelector({described}))?.focus()")
+    return rx.call_script(f"document.getElementById({target})?.focus()")
 
 
 # The first error message drawn (in the order of the page), then its field: the element whose id is the
