@@ -22,6 +22,7 @@ import functools
 import inspect
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -67,7 +68,9 @@ async def _not_allowed(state: rx.State, error: NotAllowed) -> rx.event.EventSpec
     if error.message == actors.ADVISER_ONLY and isinstance(await session._current_actor(), actors.Member):
         return rx.redirect(MEMBER_HOME, replace=True)  # a member on an adviser page: back home, still logged in
     session._forget()
-    return login_redirect(state.router.url.path)
+    query = state.router.url.query_parameters
+    # The page's own query comes back too (a claim's ?ref=…): no page of the portal carries a secret in it.
+    return login_redirect(state.router.url.path + (f"?{urlencode(query)}" if query else ""))
 
 
 async def _shown_not_found(state: rx.State, error: NotFound) -> Any:
