@@ -113,6 +113,27 @@ def _create_adviser(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unlock_second_factor(args: argparse.Namespace) -> int:
+    from portal_app.domain import actors, audit
+    from portal_app.domain.errors import NotFound, ValidationError
+    from portal_app.domain.second_factor import unlock_second_factor_by_email
+
+    audit.set_origin("ligne de commande", "python -m portal_app.cli unlock-second-factor")
+    try:
+        unlocked = unlock_second_factor_by_email(actors.Operator(), args.email)
+    except ValidationError as error:
+        print(" ".join(error.errors.values()), file=sys.stderr)
+        return 1
+    except NotFound as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    if unlocked:
+        print(f"Double authentification de {args.email} déverrouillée : ses codes sont de nouveau acceptés.")
+    else:
+        print(f"La double authentification de {args.email} n'était pas verrouillée : rien n'a changé.")
+    return 0
+
+
 def _new_file_key(_args: argparse.Namespace) -> int:
     from portal_app.domain.file_store import new_key_text
 
@@ -145,6 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     adviser.add_argument("--email", required=True)
     adviser.add_argument("--send-link", action="store_true", help="envoyer un lien pour choisir le mot de passe")
     adviser.set_defaults(run=_create_adviser)
+    unlock = commands.add_parser(
+        "unlock-second-factor", help="déverrouille la double authentification d'un conseiller (trop de codes erronés)"
+    )
+    unlock.add_argument("--email", required=True)
+    unlock.set_defaults(run=_unlock_second_factor)
     commands.add_parser("new-file-key", help="affiche une nouvelle clé pour PORTAL_FILE_KEYS").set_defaults(
         run=_new_file_key
     )

@@ -177,6 +177,9 @@ class SecondFactor(TimestampedTable, table=True):
     secret_encrypted: str = Field(max_length=300)
     confirmed_at: datetime | None = _optional_timestamp()
     last_used_step: int = 0
+    # Wrong codes across logins (a right password starts no fresh count); reset by a right code or an unlock.
+    failed_attempts: int = 0
+    locked_at: datetime | None = _optional_timestamp()  # set after too many: only an operator or adviser unlocks
 
 
 class RecoveryCode(TimestampedTable, table=True):

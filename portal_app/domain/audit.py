@@ -16,6 +16,7 @@ from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AuditEvent
 from portal_app.db.vocabulary import ActorRole
 from portal_app.domain import clock
+from portal_app.domain.actors import Operator
 from portal_app.domain.clock import PARIS
 
 
@@ -42,6 +43,8 @@ ACTIONS = {
     "email_confirmed": "Adresse e-mail confirmée",
     "second_factor_enrolled": "Double authentification activée",
     "recovery_code_used": "Code de secours utilisé",
+    "second_factor_locked": "Double authentification verrouillée (trop de codes refusés)",
+    "second_factor_unlocked": "Double authentification déverrouillée",
     "member_file_viewed": "Consultation d'un dossier membre",
     "confirmation_resent": "E-mail de confirmation renvoyé",
     "account_unlocked": "Compte débloqué",
@@ -75,7 +78,7 @@ def set_origin(ip: str, user_agent: str) -> None:
 def record(
     session: Session,
     action: str,
-    actor: Account | None = None,
+    actor: Account | Operator | None = None,
     *,
     target_type: str = "",
     target_id: int | None = None,
@@ -87,12 +90,16 @@ def record(
     if action not in ACTIONS:  # not an assert: `python -O` would drop it and write any word
         raise ValueError(f"unknown audit action {action!r}")
     origin = _origin.get() or _NO_ORIGIN
+    if isinstance(actor, Operator):  # the command line has no account, but is not « nobody »
+        actor_id, actor_role = None, ActorRole.OPERATOR
+    else:
+        actor_id, actor_role = (actor.id, actor.role) if actor else (None, ActorRole.ANONYMOUS)
     session.add(
         AuditEvent(
             created_at=clock.now(),
             updated_at=clock.now(),
-            actor_account_id=actor.id if actor else None,
-            actor_role=actor.role if actor else ActorRole.ANONYMOUS,
+            actor_account_id=actor_id,
+            actor_role=actor_role,
             action=action,
             target_type=target_type,
             target_id=target_id,
@@ -105,7 +112,7 @@ def record(
     )
 
 
-def record_now(action: str, actor: Account | None = None, **kwargs) -> None:
+def record_now(action: str, actor: Account | Operator | None = None, **kwargs) -> None:
     """Record in a transaction of its own (for refusals, whose own transaction is rolled back)."""
     with session_scope() as session:
         record(session, action, actor, **kwargs)

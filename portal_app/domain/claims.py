@@ -366,18 +366,18 @@ def claim_view(session: Session, claim: Claim, with_details: bool = True) -> Cla
 
 
 def _own_claim(session: Session, account: Account, reference: str) -> Claim:
+    """A claim this account filed: by account, not contract (a closed account's claims stay with it)."""
     claim = session.exec(select(Claim).where(Claim.reference == (reference or "")[:20])).first()
-    if claim is None or claim.contract_id != account.contract_id:
+    if claim is None or claim.account_id != account.id:
         raise NotFound("Demande introuvable.")
     return claim
 
 
 def member_claims(actor: Actor) -> list[ClaimView]:
+    """The claims this account filed; a contract's earlier (closed) account keeps its own to itself."""
     with session_scope() as session:
         account = _member_account(session, actor)
-        claims = session.exec(
-            select(Claim).where(Claim.contract_id == account.contract_id).order_by(Claim.id.desc())
-        ).all()
+        claims = session.exec(select(Claim).where(Claim.account_id == account.id).order_by(Claim.id.desc())).all()
         return [claim_view(session, c, with_details=False) for c in claims]
 
 

@@ -214,14 +214,17 @@ class FileDownload:
 
 
 def open_claim_file(actor: Actor | None, file_id: int) -> FileDownload:
-    """The owner or an adviser (audited) gets the decrypted file; anyone else NotFound, never a hint."""
+    """The account that filed the claim or an adviser (audited) gets the decrypted file; anyone else NotFound.
+
+    By account, not contract: after a closing, the next registration on the same contract is someone else.
+    """
     with session_scope() as session:
         stored = get_by_id(session, ClaimFile, file_id)
         if stored is None:
             raise NotFound()
         claim = session.get(Claim, stored.claim_id)
         if isinstance(actor, actors.Member):
-            if claim.contract_id != actor.contract_id:
+            if claim.account_id != actor.account_id:
                 raise NotFound()
         elif isinstance(actor, actors.Adviser):
             adviser = session.get(Account, actor.account_id)

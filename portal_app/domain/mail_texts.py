@@ -107,3 +107,16 @@ def account_closed(first_name: str) -> tuple[str, str]:
         "Vous pourrez créer un nouveau compte à tout moment avec le numéro adhérent de votre carte de tiers payant. "
         f"Si vous n'êtes pas à l'origine de cette clôture, contactez votre conseiller." + SIGNATURE,
     )
+
+
+def second_factor_locked(attempts: int) -> tuple[str, str]:
+    return (
+        "Double authentification verrouillée – Espace Assistance",
+        "Bonjour,\n\n"
+        f"{attempts} codes de double authentification erronés ont été saisis pour votre compte conseiller, "
+        "après votre mot de passe. Par sécurité, la double authentification de votre compte est verrouillée : "
+        "plus aucun code n'est accepté, même correct.\n\n"
+        "Pour la déverrouiller, adressez-vous à un autre conseiller ou à l'exploitant du portail. Si ces codes "
+        "n'ont pas été saisis par vous, quelqu'un connaît votre mot de passe : changez-le dès que votre compte "
+        "est déverrouillé." + SIGNATURE,
+    )

@@ -331,11 +331,9 @@ def book(actor: Actor, request: TripRequest, expected_trips: int | None = None) 
 
 
 def _member_trip(session: Session, account: Account, trip_id: int) -> Trip:
+    """A trip this account booked: by account, not contract (a closed account's trips stay with it)."""
     trip = get_by_id(session, Trip, trip_id)
-    if trip is None:
-        raise NotFound("Trajet introuvable.")
-    owner_contract = session.get(AssistanceFile, trip.assistance_file_id).contract_id
-    if owner_contract != account.contract_id:
+    if trip is None or trip.account_id != account.id:
         raise NotFound("Trajet introuvable.")
     return trip
 
@@ -454,14 +452,10 @@ def _trip_views(session: Session, trips: list[Trip]) -> list[TripView]:
     ]
 
 
-def _contract_trips(session: Session, account: Account) -> list[Trip]:
+def _own_trips(session: Session, account: Account) -> list[Trip]:
+    """The trips this account booked (not the contract's: an earlier, closed account keeps its own)."""
     return list(
-        session.exec(
-            select(Trip)
-            .join(AssistanceFile, AssistanceFile.id == Trip.assistance_file_id)
-            .where(AssistanceFile.contract_id == account.contract_id)
-            .order_by(Trip.trip_date, Trip.pickup_time)
-        ).all()
+        session.exec(select(Trip).where(Trip.account_id == account.id).order_by(Trip.trip_date, Trip.pickup_time)).all()
     )
 
 
@@ -469,7 +463,7 @@ def list_trips(actor: Actor) -> tuple[list[TripView], list[TripView]]:
     """(to come, past): to come are the live trips from today on; past the rest, newest first, at most 100."""
     with session_scope() as session:
         account = member_account(session, actor)
-        trips = _contract_trips(session, account)
+        trips = _own_trips(session, account)
         today = clock.today_in_paris()
         upcoming = [t for t in trips if t.trip_date >= today and t.status in LIVE]
         past = [t for t in reversed(trips) if not (t.trip_date >= today and t.status in LIVE)][:100]
