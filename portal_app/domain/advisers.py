@@ -237,7 +237,7 @@ def import_contracts(actor: Actor, content: bytes) -> ImportReport:
         if not report.ok:
             session.rollback()
             return report
-        audit.record(session, "contracts_imported", adviser, detail=report.summary)
+        audit.record(session, "contracts_imported", adviser or who, detail=report.summary)
     return report
 
 

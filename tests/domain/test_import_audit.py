@@ -63,6 +63,7 @@ def test_operator_import_is_audited_with_its_summary():
     assert report.ok and report.created == 2
     [event] = all_rows(AuditEvent, AuditEvent.action == "contracts_imported")
     assert (event.detail, event.ip, event.actor_account_id) == (report.summary, "ligne de commande", None)
+    assert event.actor_role == "operator"  # the command line is not « nobody »
 
 
 def test_a_refused_file_is_neither_imported_nor_audited(adviser):
