@@ -212,9 +212,10 @@ def test_adviser_enrols_totp_then_gives_a_code_at_every_login(new_page, portal_s
     expect(page.get_by_role("button", name="Vérifier")).to_be_visible()
     expect(page.locator("#cle-totp")).to_have_count(0)
     expect(page.get_by_role("img")).to_have_count(0)
-    # A pending login (password given, no code) does not open the back-office.
-    goto(page, "/conseiller", expect_path="/connexion")
-    expect(page).to_have_url(url_re("/connexion"))
+    # A pending login (password given, no code) does not open the back-office: the login page sends the
+    # adviser back to the code.
+    goto(page, "/conseiller", expect_path="/connexion/verification")
+    expect(page).to_have_url(url_re("/connexion/verification"))
     expect(page.get_by_label("Rechercher un membre ou un contrat")).to_have_count(0)
 
     # A recovery code works once…
