@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from portal_app.db.engine import get_engine, session_scope
 from portal_app.db.models import Account, AuditEvent, OutgoingMail
-from portal_app.domain import account_closing, auth
+from portal_app.domain import account_closing
 from portal_app.domain.account_closing import WRONG_PASSWORD, close_for_session
 from portal_app.domain.errors import ValidationError
 
@@ -20,7 +20,7 @@ def account_row(account_id: int) -> Account:
 
 
 def test_a_refused_closing_leaves_the_commit_to_the_caller(claire):
-    account_id = auth.authenticate(claire.token).account_id
+    account_id = claire.token.account_id
     with Session(get_engine()) as session:
         with pytest.raises(ValidationError) as refused:
             account_closing.close_account(session, account_id, "Faux-mot-2-passe", True)
@@ -32,7 +32,7 @@ def test_a_refused_closing_leaves_the_commit_to_the_caller(claire):
 
 
 def test_a_closing_is_written_only_when_the_caller_commits(claire):
-    account_id = auth.authenticate(claire.token).account_id
+    account_id = claire.token.account_id
     mails_before = count(OutgoingMail)
     with Session(get_engine()) as session:
         account_closing.close_account(session, account_id, PASSWORD, True)
@@ -43,7 +43,7 @@ def test_a_closing_is_written_only_when_the_caller_commits(claire):
 
 
 def test_the_closing_of_the_logged_in_member_keeps_the_counted_failure(claire):
-    account_id = auth.authenticate(claire.token).account_id
+    account_id = claire.token.account_id
 
     with pytest.raises(ValidationError):
         close_for_session(claire.token, "Faux-mot-2-passe", True)
