@@ -102,7 +102,8 @@ def test_a_form_sent_without_a_session_changes_nothing(claire_confirmed):
 def test_the_login_brings_back_the_page_with_its_query(database):
     from portal_app.ui.claim_page import ClaimState
 
-    state = page_state(ClaimState, "/mon-espace/remboursements/demande", query={"ref": "RB-2026-000001"})
+    path = "/mon-espace/remboursements/demande?ref=RB-2026-000001"
+    state = page_state(ClaimState, path, query={"ref": "RB-2026-000001"})
     assert redirect_of(run(state, ClaimState.load)) == (
         "/connexion?next=/mon-espace/remboursements/demande%3Fref%3DRB-2026-000001"
     )

@@ -245,7 +245,8 @@ def test_anyone_else_is_sent_to_login_from_a_claim(request, filed, who):
 
     events = run(state, ClaimState.load)
 
-    assert redirect_of(events) == f"/connexion?next={CLAIM_PATH}"
+    # Back to this very claim after login: its reference comes along.
+    assert redirect_of(events) == f"/connexion?next={CLAIM_PATH}%3Fref%3D{filed}"
     assert state.claim is None
 
 
