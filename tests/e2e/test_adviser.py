@@ -218,10 +218,8 @@ def test_adviser_enrols_totp_then_gives_a_code_at_every_login(new_page, portal_s
     expect(page).to_have_url(url_re("/connexion/verification"))
     expect(page.get_by_label("Rechercher un membre ou un contrat")).to_have_count(0)
 
-    # A recovery code works once…
+    # A recovery code works once… (the pending login above is still waiting for its code)
     recovery = keys.recovery_codes[3]
-    goto(page, "/connexion")
-    submit_login(page, keys.email, keys.password)
     expect(page).to_have_url(url_re("/connexion/verification"))
     since = mark(page)
     submit_code(page, recovery.lower(), "Vérifier")
