@@ -32,6 +32,9 @@ DATABASE_URL = os.environ.get("REFLEX_DB_URL") or f"sqlite:///{DATA_DIR / 'porta
 PORT = int(os.environ.get("PORTAL_PORT", "3000"))
 PUBLIC_URL = (os.environ.get("PORTAL_PUBLIC_URL") or f"http://localhost:{PORT}").rstrip("/")
 COOKIE_SECURE = PUBLIC_URL.startswith("https://")
+# Reverse proxies in front of the portal that append to X-Forwarded-For (0: the peer is the client).
+# Only the configured hops are trusted: anything further left is what the client itself wrote.
+TRUSTED_PROXY_HOPS = max(0, int(os.environ.get("PORTAL_TRUSTED_PROXY_HOPS") or 0))
 
 SECRET_KEY = os.environ.get("PORTAL_SECRET_KEY") or DEFAULT_SECRET_KEY
 
