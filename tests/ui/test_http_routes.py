@@ -18,6 +18,12 @@ from portal_app.ui.request_origin import client_ip
 from portal_app.ui.session_cookie import SESSION_COOKIE
 
 
+@pytest.fixture
+def claire(claire_confirmed) -> str:  # noqa: F811 (the fixture imported above)
+    """Claire's session cookie."""
+    return login_token(claire_confirmed.email)
+
+
 def request_from(peer: str, forwarded_for: str | None) -> Request:
     headers = [(b"x-forwarded-for", forwarded_for.encode())] if forwarded_for is not None else []
     return Request({"type": "http", "client": (peer, 1234), "headers": headers, "method": "GET", "path": "/"})
@@ -41,9 +47,9 @@ def test_the_client_address_is_taken_through_the_configured_hops_only(hops, forw
 @pytest.mark.parametrize(
     "file_id", ["0", "99999999999", "9223372036854775808", "1" * 60, "-1", "abc", "1.5", "%00", "1e3"]
 )
-def test_an_invoice_download_answers_404_for_any_id(claire_confirmed, file_id):
+def test_an_invoice_download_answers_404_for_any_id(claire, file_id):
     client = TestClient(routes, raise_server_exceptions=False)
-    client.cookies.set(SESSION_COOKIE, login_token(claire_confirmed.email))
+    client.cookies.set(SESSION_COOKIE, claire)
     assert client.get(f"/telechargement/justificatif/{file_id}").status_code == 404
 
 
@@ -54,10 +60,10 @@ def exports_audited_from() -> list[str]:
 
 
 @pytest.mark.parametrize(("hops", "expected"), [(0, "testclient"), (1, "198.51.100.9")])
-def test_the_audit_trail_records_the_client_behind_the_proxy(claire_confirmed, monkeypatch, hops, expected):
+def test_the_audit_trail_records_the_client_behind_the_proxy(claire, monkeypatch, hops, expected):
     monkeypatch.setattr(settings, "TRUSTED_PROXY_HOPS", hops)
     client = TestClient(routes)
-    client.cookies.set(SESSION_COOKIE, login_token(claire_confirmed.email))
+    client.cookies.set(SESSION_COOKIE, claire)
     answer = client.get("/telechargement/mes-donnees", headers={"X-Forwarded-For": "198.51.100.9"})
     assert answer.status_code == 200
     assert exports_audited_from() == [expected]
