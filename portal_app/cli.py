@@ -134,6 +134,80 @@ def _unlock_second_factor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _operator_command(name: str, action) -> int:
+    """Runs a domain action as the operator, audited with the command's name; a refusal is printed, not raised."""
+    from portal_app.domain import actors, audit
+    from portal_app.domain.errors import DomainError
+
+    audit.set_origin("ligne de commande", f"python -m portal_app.cli {name}")
+    try:
+        return action(actors.Operator())
+    except DomainError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+
+
+def _list_advisers(_args: argparse.Namespace) -> int:
+    from portal_app.domain.adviser_admin import list_advisers
+    from portal_app.domain.formatting import paris_datetime
+
+    def show(operator) -> int:
+        lines = list_advisers(operator)
+        if not lines:
+            print("Aucun conseiller.")
+        for line in lines:
+            last = paris_datetime(line.last_login_at) if line.last_login_at else "jamais connecté"
+            state = "désactivé" if line.disabled else "actif"
+            print(f"{line.email}\t{state}\tdouble authentification {line.second_factor}\tdernière connexion : {last}")
+        return 0
+
+    return _operator_command("list-advisers", show)
+
+
+def _disable_adviser(args: argparse.Namespace) -> int:
+    from portal_app.domain.adviser_admin import disable_adviser
+
+    def run(operator) -> int:
+        if disable_adviser(operator, args.email):
+            print(f"Conseiller {args.email} désactivé : ses sessions sont fermées et il ne peut plus se connecter.")
+        else:
+            print(f"Le conseiller {args.email} était déjà désactivé : rien n'a changé.")
+        return 0
+
+    return _operator_command("disable-adviser", run)
+
+
+def _enable_adviser(args: argparse.Namespace) -> int:
+    from portal_app.domain.adviser_admin import enable_adviser
+    from portal_app.domain.mail import deliver_due_mail
+
+    def run(operator) -> int:
+        if enable_adviser(operator, args.email):
+            deliver_due_mail()
+            print(f"Conseiller {args.email} réactivé : il peut de nouveau se connecter (un e-mail l'en informe).")
+        else:
+            print(f"Le conseiller {args.email} n'était pas désactivé : rien n'a changé.")
+        return 0
+
+    return _operator_command("enable-adviser", run)
+
+
+def _reset_second_factor(args: argparse.Namespace) -> int:
+    from portal_app.domain.adviser_admin import reset_second_factor
+    from portal_app.domain.mail import deliver_due_mail
+
+    def run(operator) -> int:
+        reset_second_factor(operator, args.email)
+        deliver_due_mail()
+        print(
+            f"Double authentification de {args.email} réinitialisée : ses sessions sont fermées, il l'activera à "
+            "nouveau à sa prochaine connexion (un e-mail l'en informe)."
+        )
+        return 0
+
+    return _operator_command("reset-second-factor", run)
+
+
 def _new_file_key(_args: argparse.Namespace) -> int:
     from portal_app.domain.file_store import new_key_text
 
@@ -171,6 +245,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     unlock.add_argument("--email", required=True)
     unlock.set_defaults(run=_unlock_second_factor)
+    commands.add_parser("list-advisers", help="liste les conseillers et l'état de leur compte").set_defaults(
+        run=_list_advisers
+    )
+    for name, run, text in (
+        ("disable-adviser", _disable_adviser, "désactive un conseiller (ses sessions sont fermées aussitôt)"),
+        ("enable-adviser", _enable_adviser, "réactive un conseiller désactivé"),
+        ("reset-second-factor", _reset_second_factor, "réinitialise la double authentification (téléphone perdu)"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--email", required=True)
+        command.set_defaults(run=run)
     commands.add_parser("new-file-key", help="affiche une nouvelle clé pour PORTAL_FILE_KEYS").set_defaults(
         run=_new_file_key
     )
