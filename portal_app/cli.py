@@ -208,6 +208,36 @@ def _reset_second_factor(args: argparse.Namespace) -> int:
     return _operator_command("reset-second-factor", run)
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from portal_app.db.backup import BackupError, backup
+
+    try:
+        written = backup(settings.DATABASE_URL, Path(args.file))
+    except BackupError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(
+        f"Sauvegarde écrite dans {written} (justificatifs chiffrés compris ; gardez les clés PORTAL_FILE_KEYS à part)."
+    )
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from portal_app.db.backup import BackupError, restore
+
+    try:
+        restore(settings.DATABASE_URL, Path(args.file))
+    except BackupError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print("Sauvegarde restaurée. Lancez « migrate » si elle vient d'une version plus ancienne du portail.")
+    return 0
+
+
 def _new_file_key(_args: argparse.Namespace) -> int:
     from portal_app.domain.file_store import new_key_text
 
@@ -262,6 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "rotate-file-key", help="rechiffre tous les justificatifs avec la clé PORTAL_FILE_KEY_ID"
     ).set_defaults(run=_rotate_file_key)
+    saver = commands.add_parser("backup", help="sauvegarde la base (justificatifs chiffrés compris) dans un fichier")
+    saver.add_argument("file")
+    saver.set_defaults(run=_backup)
+    restorer = commands.add_parser("restore", help="restaure une sauvegarde dans une base vide")
+    restorer.add_argument("file")
+    restorer.set_defaults(run=_restore)
     commands.add_parser("send-mail", help="envoie les e-mails en attente").set_defaults(run=_send_mail)
     args = parser.parse_args(argv)
     if args.command != "seed-demo":
