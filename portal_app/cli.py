@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from portal_app import settings
+from portal_app.domain.formatting import counted
 
 
 def _migrate(_args: argparse.Namespace) -> int:
@@ -21,7 +22,7 @@ def _load_offers(_args: argparse.Namespace) -> int:
     from portal_app.domain.offers import load_offers
 
     changed = load_offers()
-    print(f"Catalogue des offres chargé ({changed} offre(s) créée(s) ou modifiée(s)).")
+    print(f"Catalogue des offres chargé ({counted(changed, 'offre créée ou modifiée', 'offres créées ou modifiées')}).")
     return 0
 
 
@@ -35,7 +36,9 @@ def _import_contracts(args: argparse.Namespace) -> int:
     audit.set_origin("ligne de commande", "python -m portal_app.cli import-contracts")
     report = advisers.import_contracts(actors.Operator(), path.read_bytes())
     if not report.ok:
-        print(f"Fichier refusé : {len(report.errors)} ligne(s) en erreur, rien n'a été importé.", file=sys.stderr)
+        print(
+            f"Fichier refusé : {counted(len(report.errors), 'ligne')} en erreur, rien n'a été importé.", file=sys.stderr
+        )
         for line, reason in report.errors:
             print(f"  ligne {line} : {reason}", file=sys.stderr)
         return 1
@@ -63,7 +66,7 @@ def _seed_demo(_args: argparse.Namespace) -> int:
         return 3
     report = summary.contracts
     print("Données de démonstration :")
-    print(f"  contrats : {report.created} créé(s), {report.updated} mis à jour, {report.unchanged} inchangé(s)")
+    print(f"  contrats : {report.summary}")
     print("  AB 123 456 / Claire Martin  — Assistance Plus valide, 2 enfants (Léa, Hugo), compte confirmé")
     print("  GH777888   / Émilie Lefèvre — Assistance Plus valide, 1 enfant, sans compte (pour tester l'inscription)")
     print("  CD-654-321 / Paul Bernard   — Assistance Plus expirée le 31/12/2024")
@@ -82,7 +85,7 @@ def _send_mail(_args: argparse.Namespace) -> int:
     from portal_app.domain.mail import deliver_due_mail, pending_count
 
     sent = deliver_due_mail()
-    print(f"{sent} e-mail(s) envoyé(s), {pending_count()} en attente.")
+    print(f"{counted(sent, 'e-mail envoyé', 'e-mails envoyés')}, {pending_count()} en attente.")
     return 0
 
 
@@ -249,7 +252,7 @@ def _rotate_file_key(_args: argparse.Namespace) -> int:
     from portal_app.domain.file_store import keyring, rotate_all
 
     count = rotate_all()
-    print(f"{count} justificatif(s) rechiffré(s) avec la clé « {keyring().active} ».")
+    print(f"{counted(count, 'justificatif rechiffré', 'justificatifs rechiffrés')} avec la clé « {keyring().active} ».")
     return 0
 
 

@@ -405,7 +405,7 @@ def test_the_rotate_file_key_command_re_encrypts_everything(database, claire, en
     result = run_cli(database, "rotate-file-key", PORTAL_FILE_KEYS=f"k1:{k1},k2:{k2}", PORTAL_FILE_KEY_ID="k2")
 
     assert result.returncode == 0, result.stderr
-    assert "2 justificatif(s) rechiffré(s) avec la clé « k2 »." in result.stdout
+    assert "2 justificatifs rechiffrés avec la clé « k2 »." in result.stdout
     assert {f.key_id for f in files_of(reference)} == {"k2"}
     monkeypatch.setattr(settings, "FILE_KEYS_SPEC", f"k2:{k2}")
     monkeypatch.setattr(settings, "FILE_KEY_ID", "k2")
