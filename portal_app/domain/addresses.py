@@ -43,12 +43,14 @@ class AddressInUse(ValidationError):
     ten, and `more` how many others there are, so that a page can show them as a list.
     """
 
-    def __init__(self, trips: list[str], more: int = 0) -> None:
+    def __init__(self, trips: list[str], more: int = 0, can_cancel: bool = False) -> None:
         listed = "; ".join(trips)
         others = f" et {counted(more, 'autre')}" if more else ""
         super().__init__("delete", f"{DELETE_REFUSED} Trajets concernés : {listed}{others}.")
         self.trips = list(trips)
         self.more = more
+        # Every one of them may still be cancelled (none is past the 18:00 deadline): the page offers to.
+        self.can_cancel = can_cancel
 
 
 @dataclass(frozen=True)
@@ -216,20 +218,52 @@ def update_address(actor: Actor, address_id: int, data: AddressInput) -> str:
         return message
 
 
-def delete_address(actor: Actor, address_id: int) -> None:
+def _in_use(session: Session, trips: list[Trip]) -> AddressInUse:
+    from portal_app.domain.trips import is_open_for_changes  # trips builds on addresses
+
+    names = {
+        b.id: b.first_name
+        for b in session.exec(select(Beneficiary).where(Beneficiary.id.in_({t.beneficiary_id for t in trips})))
+    }
+    return AddressInUse(
+        [f"{long_date(t.trip_date)} à {t.pickup_time} ({names.get(t.beneficiary_id, '')})" for t in trips[:10]],
+        max(len(trips) - 10, 0),
+        can_cancel=all(is_open_for_changes(t.trip_date) for t in trips),
+    )
+
+
+def check_deletable(actor: Actor, address_id: int) -> None:
+    """Asked before « Supprimer ? »: AddressInUse when trips to come use it, so the member learns it first."""
+    with session_scope() as session:
+        account = member_account(session, actor)
+        trips = _upcoming_trips(session, owned_address(session, account, address_id))
+        if trips:
+            raise _in_use(session, trips)
+
+
+def delete_address(actor: Actor, address_id: int, cancel_trips: bool = False) -> int:
+    """Delete the address; with `cancel_trips`, first cancel the trips to come that use it (all or none, each
+    before its 18:00 deadline, entitlements given back), in the same transaction. Returns the trips cancelled."""
+    from portal_app.domain.trips import is_open_for_changes, release  # trips builds on addresses
+
     with session_scope() as session:
         account = member_account(session, actor)
         address = owned_address(session, account, address_id)
         trips = _upcoming_trips(session, address)
-        if trips:
-            names = {
-                b.id: b.first_name
-                for b in session.exec(select(Beneficiary).where(Beneficiary.id.in_({t.beneficiary_id for t in trips})))
-            }
-            raise AddressInUse(
-                [f"{long_date(t.trip_date)} à {t.pickup_time} ({names.get(t.beneficiary_id, '')})" for t in trips[:10]],
-                max(len(trips) - 10, 0),
+        if trips and not (cancel_trips and all(is_open_for_changes(t.trip_date) for t in trips)):
+            raise _in_use(session, trips)
+        for trip in trips:
+            release(session, trip)
+            audit.record(
+                session,
+                "trip_cancelled",
+                account,
+                target_type="trip",
+                target_id=trip.id,
+                member_account_id=account.id,
+                contract_id=account.contract_id,
             )
         address.deleted_at = clock.now()
         session.add(address)
         _audit(session, account, "address_deleted", address)
+        return len(trips)

@@ -36,6 +36,11 @@ INTRO = (
 ROW_BUTTON_CLASS = ui.SECONDARY_BUTTON_CLASS.replace("w-full ", "")
 ADDED = "L'adresse est ajoutée."
 DELETED = "L'adresse est supprimée."
+DELETED_WITH_TRIPS = "L'adresse est supprimée et les trajets qui l'utilisaient sont annulés."
+TOO_LATE_TO_CANCEL = (
+    "Un de ces trajets ne peut plus être annulé en ligne (après 18 h la veille) : appelez la plateforme "
+    "d'assistance pour l'annuler."
+)
 GONE = "Cette adresse n'existe plus : la liste a été mise à jour."
 EMPTY = "Vous n'avez pas encore d'adresse : ajoutez votre domicile et l'établissement scolaire de votre enfant."
 EMPTY_FORM = AddressInput(label="", kind="", street_number="", street="", postcode="", city="")
@@ -57,6 +62,7 @@ class DeleteRefusal:
     message: str = ""
     trips: list[str] = field(default_factory=list)
     more: int = 0
+    can_cancel: bool = False
 
 
 class AddressesState(rx.State):
@@ -168,14 +174,42 @@ class AddressesState(rx.State):
         self.message = message
         await self._reload()
 
-    @rx.event
-    def ask_delete(self, address_id: int):
-        self.confirm_delete_id = _address_id(address_id)
-        self.refusal, self.message, self.problem = DeleteRefusal(), "", ""
+    def _refuse(self, address_id: int, refusal: addresses.AddressInUse) -> rx.event.EventSpec:
+        self.refusal = DeleteRefusal(
+            address_id, addresses.DELETE_REFUSED, refusal.trips, refusal.more, refusal.can_cancel
+        )
+        return _focus(f"refus-suppression-{address_id}")
+
+    @road.handler()
+    async def ask_delete(self, address_id: int):
+        """Trips to come are told first, with the offer to cancel them: never « Supprimer ? » then a refusal."""
+        wanted = _address_id(address_id)
+        self.confirm_delete_id, self.refusal, self.message, self.problem = 0, DeleteRefusal(), "", ""
+        try:
+            await road.act(self, addresses.check_deletable, wanted)
+        except addresses.AddressInUse as refusal:
+            return self._refuse(wanted, refusal)
+        self.confirm_delete_id = wanted
+        return None
+
+    @road.handler()
+    async def delete_with_trips(self, address_id: int):
+        wanted = _address_id(address_id)
+        self.confirm_delete_id, self.message, self.problem = 0, "", ""
+        try:
+            await road.act(self, addresses.delete_address, wanted, True)
+        except addresses.AddressInUse as refusal:
+            return self._refuse(wanted, refusal)
+        self.refusal = DeleteRefusal()
+        if self.editing_id == wanted:
+            self._close_form()
+        self.message = DELETED_WITH_TRIPS
+        await self._reload()
+        return None
 
     @rx.event
     def keep_address(self):
-        self.confirm_delete_id = 0
+        self.confirm_delete_id, self.refusal = 0, DeleteRefusal()
 
     @road.handler()
     async def delete(self, address_id: int):
@@ -184,8 +218,7 @@ class AddressesState(rx.State):
         try:
             await road.act(self, addresses.delete_address, wanted)
         except addresses.AddressInUse as refusal:
-            self.refusal = DeleteRefusal(wanted, addresses.DELETE_REFUSED, refusal.trips, refusal.more)
-            return _focus(f"refus-suppression-{wanted}")
+            return self._refuse(wanted, refusal)
         if self.editing_id == wanted:
             self._close_form()
         self.message = DELETED
@@ -208,6 +241,25 @@ def refusal_notice(address_id: rx.Var) -> rx.Component:
                     rx.el.p("et ", refusal.more, rx.cond(refusal.more > 1, " autres trajets.", " autre trajet.")),
                 ),
             ),
+        ),
+        rx.cond(
+            refusal.can_cancel,
+            rx.el.div(
+                rx.el.button(
+                    "Annuler ces trajets et supprimer l'adresse",
+                    type="button",
+                    on_click=AddressesState.delete_with_trips(address_id),
+                    class_name=ROW_BUTTON_CLASS,
+                ),
+                rx.el.button(
+                    "Garder l'adresse",
+                    type="button",
+                    on_click=AddressesState.keep_address,
+                    class_name=ROW_BUTTON_CLASS,
+                ),
+                class_name="mt-3 flex flex-wrap gap-3",
+            ),
+            rx.el.p(TOO_LATE_TO_CANCEL, class_name="mt-2"),
         ),
         rx.el.p(ui.link("Voir mes trajets", "/mon-espace/trajets"), class_name="mt-2"),
         id="refus-suppression-" + address_id.to(str),

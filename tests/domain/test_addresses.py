@@ -16,6 +16,7 @@ from .trips_support import (
     add_school,
     address_input,
     beneficiary_id,
+    entitlement,
     open_transport,
     paris,
     relogin,
@@ -47,6 +48,10 @@ def adviser():
 def stored(address_id: int) -> dict:
     row = all_rows(Address, Address.id == address_id)[0]
     return {k: v for k, v in row.model_dump().items() if k not in ("created_at", "updated_at")}
+
+
+def entitlement_used(entitlement_id: int) -> int:
+    return entitlement(entitlement_id).used
 
 
 def book_lea(member, home: int, school: int, day: str = "2026-11-09") -> trips.TripRequest:
@@ -225,6 +230,60 @@ def test_the_address_can_be_deleted_once_its_trip_is_cancelled(adviser, claire):
     trips.cancel(claire.token, trip_rows()[0].id)
     addresses.delete_address(claire.token, school)
     assert [a.address_id for a in addresses.list_addresses(claire.token)] == [home]
+
+
+def test_the_check_before_asking_tells_the_trips_first(adviser, claire):
+    home, school = add_home(claire), add_school(claire)
+    open_transport(adviser, CLAIRE)
+    book_lea(claire, home, school, "2026-11-09")
+
+    with pytest.raises(addresses.AddressInUse) as in_use:
+        addresses.check_deletable(claire.token, school)
+
+    assert in_use.value.trips == ["lundi 9 novembre 2026 à 08:15 (Léa)"]
+    assert in_use.value.can_cancel is True
+    assert addresses.check_deletable(claire.token, add_home(claire, label="Chez mamie")) is None
+
+
+def test_the_trips_can_be_cancelled_with_the_address_in_one_action(adviser, claire):
+    home, school = add_home(claire), add_school(claire)
+    entitlement_id = open_transport(adviser, CLAIRE)
+    trips.book(claire.token, request(beneficiary_id(CLAIRE, "Léa"), home, school, "2026-11-09", "2026-11-10"))
+    used_before = entitlement_used(entitlement_id)
+
+    assert addresses.delete_address(claire.token, school, cancel_trips=True) == 2
+
+    assert stored(school)["deleted_at"] is not None
+    assert [t.status for t in trip_rows()] == ["cancelled", "cancelled"]
+    assert entitlement_used(entitlement_id) == used_before - 2
+    assert count(AuditEvent, AuditEvent.action == "trip_cancelled") == 2
+
+
+def test_nothing_is_cancelled_when_one_trip_is_past_its_deadline(adviser, claire, frozen_clock):
+    home, school = add_home(claire), add_school(claire)
+    open_transport(adviser, CLAIRE)
+    trips.book(claire.token, request(beneficiary_id(CLAIRE, "Léa"), home, school, "2026-11-03", "2026-11-04"))
+    frozen_clock.set(paris(2026, 11, 2, 18, 30))  # tomorrow's trip can no longer change
+    claire = relogin(claire)
+
+    with pytest.raises(addresses.AddressInUse) as in_use:
+        addresses.delete_address(claire.token, school, cancel_trips=True)
+
+    assert in_use.value.can_cancel is False
+    assert stored(school)["deleted_at"] is None
+    assert {t.status for t in trip_rows()} == {"planned"}
+
+
+def test_a_member_cannot_cancel_another_members_trips_through_an_address(adviser, claire, paul):
+    home, school = add_home(claire), add_school(claire)
+    open_transport(adviser, CLAIRE)
+    book_lea(claire, home, school)
+
+    with pytest.raises(NotFound):
+        addresses.delete_address(paul.token, school, cancel_trips=True)
+    with pytest.raises(NotFound):
+        addresses.check_deletable(paul.token, school)
+    assert {t.status for t in trip_rows()} == {"planned"}
 
 
 def test_the_address_can_be_deleted_once_its_trips_are_past(adviser, claire, frozen_clock):

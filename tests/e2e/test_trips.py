@@ -609,8 +609,8 @@ def test_an_address_used_by_trips_to_come_cannot_be_deleted(member, malo_trips, 
     page = member("phone")
     goto(page, "/mon-espace/adresses")
     home = page.get_by_role("list", name="Mes adresses").get_by_role("listitem").filter(has_text=HOME_LINE)
-    page.get_by_role("button", name="Supprimer l'adresse Maison").click()
-    page.get_by_role("button", name="Confirmer la suppression").click()
+    page.get_by_role("button", name="Supprimer l'adresse Maison").click()  # told at once, not « Supprimer ? »
+    expect(page.get_by_role("button", name="Confirmer la suppression")).to_have_count(0)
 
     refusal = home.get_by_role("alert")
     expect(refusal).to_contain_text(FAQ_DELETE)
@@ -620,6 +620,9 @@ def test_an_address_used_by_trips_to_come_cannot_be_deleted(member, malo_trips, 
     ).to_be_visible()
     expect(refusal.get_by_role("link", name="Voir mes trajets")).to_have_attribute("href", "/mon-espace/trajets")
     expect(refusal).to_be_focused()
+    expect(refusal.get_by_role("button", name="Annuler ces trajets et supprimer l'adresse")).to_be_visible()
+    refusal.get_by_role("button", name="Garder l'adresse").click()
+    expect(home.get_by_role("alert")).to_have_count(0)
     assert HOME["label"] in live_addresses(portal_server.db_path, family.account_id)
     no_horizontal_scroll(page)
 
