@@ -120,3 +120,40 @@ def second_factor_locked(attempts: int) -> tuple[str, str]:
         "n'ont pas été saisis par vous, quelqu'un connaît votre mot de passe : changez-le dès que votre compte "
         "est déverrouillé." + SIGNATURE,
     )
+
+
+def _passkey_warning() -> str:
+    return (
+        "Si vous n'êtes pas à l'origine de cette opération, supprimez cette clé depuis la page de votre compte, "
+        f"changez votre mot de passe ({settings.PUBLIC_URL}/mot-de-passe-oublie) et contactez votre conseiller."
+    )
+
+
+def passkey_added(first_name: str, name: str, when: str) -> tuple[str, str]:
+    return (
+        "Nouvelle clé d'accès ajoutée – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        f"La clé d'accès « {name} » a été ajoutée à votre compte le {when}. Elle permet désormais de vous "
+        "connecter sans saisir votre mot de passe.\n\n" + _passkey_warning() + SIGNATURE,
+    )
+
+
+def passkey_used(first_name: str, name: str, when: str) -> tuple[str, str]:
+    return (
+        "Connexion avec votre clé d'accès – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        f"Votre clé d'accès « {name} » a été utilisée pour vous connecter le {when}.\n\n"
+        + _passkey_warning()
+        + SIGNATURE,
+    )
+
+
+def passkey_removed(first_name: str, name: str, when: str) -> tuple[str, str]:
+    return (
+        "Clé d'accès supprimée – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        f"La clé d'accès « {name} » a été supprimée de votre compte le {when} : elle ne permet plus de vous "
+        "connecter. Votre mot de passe et vos autres clés d'accès restent valables.\n\n"
+        "Si vous n'êtes pas à l'origine de cette suppression, changez votre mot de passe et contactez votre "
+        "conseiller." + SIGNATURE,
+    )
