@@ -132,13 +132,9 @@ def consume_challenge(
 
 def owner(session: Session, actor: Actor) -> Account:
     """The member or the fully signed-in adviser whose passkeys these are (never a pending adviser)."""
-    if isinstance(actor, actors.Member):
-        account_id = actor.account_id
-    elif isinstance(actor, actors.Adviser):
-        account_id = actor.account_id
-    else:
+    if not isinstance(actor, actors.Member | actors.Adviser):
         raise NotAllowed()
-    account = session.get(Account, account_id)
+    account = session.get(Account, actor.account_id)
     if account is None or account.closed_at is not None or account.locked_at is not None:
         raise NotAllowed()
     return account
