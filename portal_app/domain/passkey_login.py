@@ -114,10 +114,10 @@ def login(challenge_id: int | None, credential_json: str) -> auth.LoginResult:
         account = session.get(Account, passkey.account_id) if passkey else None
         if passkey is None or account is None or account.closed_at is not None:
             raise _refuse("clé d'accès inconnue")
-        if account.role != "member":
-            raise _refuse("clé d'accès de conseiller sur /connexion", account, ADVISER_WITH_PASSWORD)
         if not _own_handle(credential, passkey, required=True) or not _verify(credential, challenge, passkey):
             raise _refuse("clé d'accès refusée", account)
+        if account.role != "member":  # said only to the holder of the key: the signature is checked above
+            raise _refuse("clé d'accès de conseiller sur /connexion", account, ADVISER_WITH_PASSWORD)
         if account.locked_at is not None:
             raise _refuse("clé d'accès : compte bloqué", account, auth.LOCKED_MESSAGE)
         if account.email_confirmed_at is None:
