@@ -50,6 +50,7 @@ from portal_app.ui.member import (
     member_home_page,
     password_page,
 )
+from portal_app.ui.passkeys import PasskeysState, adviser_account_page
 from portal_app.ui.privacy_page import privacy_page
 from portal_app.ui.registration import RegistrationState, registration_page
 from portal_app.ui.run_sheet import RunSheetState, run_sheet_page
@@ -77,6 +78,7 @@ app = rx.App(
         rx.el.link(rel="icon", type="image/png", sizes="192x192", href="/icons/icon-192.png"),
         rx.el.link(rel="apple-touch-icon", sizes="180x180", href="/apple-touch-icon.png"),
         rx.el.script(src="/register-sw.js", defer=True),
+        rx.el.script(src="/passkeys.js", defer=True),  # window.eaPasskeys (ui/passkeys.py)
     ],
 )
 app.register_lifespan_task(mail_retry_loop)
@@ -137,7 +139,7 @@ PAGES = [
         account_page,
         "Mon compte – Espace Assistance",
         "Vos données personnelles et leur modification.",
-        AccountState.load,
+        [AccountState.load, PasskeysState.load],
     ),
     (
         "/mon-espace/mot-de-passe",
@@ -222,6 +224,13 @@ PAGES = [
         "Import de contrats – Espace conseiller",
         "Import d'un fichier de contrats d'assureur.",
         ContractImportState.load,
+    ),
+    (
+        "/conseiller/compte",
+        adviser_account_page,
+        "Mon compte – Espace conseiller",
+        "Les clés d'accès du conseiller, utilisables comme second facteur.",
+        PasskeysState.load_for_adviser,
     ),
     (
         "/conseiller/journal",

@@ -10,6 +10,7 @@ from sqlmodel import AutoString, Field, SQLModel
 from portal_app.db.vocabulary import (
     ActorRole,
     AddressKind,
+    ChallengePurpose,
     ClaimStatus,
     ContractStatus,
     Direction,
@@ -187,6 +188,39 @@ class SecondFactor(TimestampedTable, table=True):
 class RecoveryCode(TimestampedTable, table=True):
     account_id: int = Field(foreign_key="account.id", index=True)
     code_hash: str = Field(max_length=64, unique=True)
+    used_at: datetime | None = _optional_timestamp()
+
+
+class Passkey(TimestampedTable, table=True):
+    """A passkey (WebAuthn credential) of an account: only its public key is kept, never a secret.
+
+    `user_handle` is the random id the authenticator stores with the credential (the same for every passkey of
+    one account); a login checks it as well as the credential id, so a passkey opens only its own account.
+    """
+
+    account_id: int = Field(foreign_key="account.id", index=True)
+    credential_id: str = Field(max_length=1400, unique=True)  # base64url, up to 1023 bytes
+    public_key: bytes = Field(sa_type=sa.LargeBinary)  # COSE key
+    user_handle: str = Field(max_length=100)  # base64url
+    sign_count: int = 0
+    name: str = Field(max_length=60)
+    transports: str = Field(default="", max_length=200)  # comma-separated hints for the browser
+    last_used_at: datetime | None = _optional_timestamp()
+
+
+class WebAuthnChallenge(TimestampedTable, table=True):
+    """A challenge given to the browser for one passkey ceremony: single use, expires within minutes.
+
+    The server keeps it and compares it with what the authenticator signed: the client never chooses it.
+    """
+
+    __table_args__ = (one_of("purpose", ChallengePurpose, "ck_webauthnchallenge_purpose"),)
+
+    purpose: ChallengePurpose = _word(20)
+    challenge: str = Field(max_length=100, unique=True)  # base64url of 32 random bytes
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    login_session_id: int | None = Field(default=None, foreign_key="loginsession.id")
+    expires_at: datetime = _timestamp()
     used_at: datetime | None = _optional_timestamp()
 
 

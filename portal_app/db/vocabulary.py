@@ -52,6 +52,14 @@ class TokenPurpose(StrEnum):
     LOGIN_GRANT = "login_grant"  # not e-mailed: exchanged at once for the session cookie (domain.auth)
 
 
+class ChallengePurpose(StrEnum):
+    """WebAuthnChallenge.purpose: which passkey ceremony the challenge was made for."""
+
+    REGISTER = "register"  # adding a passkey (Mon compte, /conseiller/compte)
+    LOGIN = "login"  # a member's login without password (/connexion)
+    SECOND_FACTOR = "second_factor"  # an adviser's second factor (/connexion/verification)
+
+
 class EventType(StrEnum):
     """AssistanceFile.event_type: what happened to the beneficiary."""
 

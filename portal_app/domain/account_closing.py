@@ -22,9 +22,11 @@ from portal_app.db.models import (
     EmailToken,
     LoginSession,
     OutgoingMail,
+    Passkey,
     RecoveryCode,
     SecondFactor,
     Trip,
+    WebAuthnChallenge,
 )
 from portal_app.db.vocabulary import ClaimStatus
 from portal_app.domain import actors, audit, auth, clock, mail, mail_texts, trips
@@ -130,7 +132,7 @@ def close_account(session: Session, account_id: int, password: str, confirmation
         trips.release(session, trip)
     _erase_addresses(session, account)
 
-    for model in (LoginSession, EmailToken, SecondFactor, RecoveryCode):
+    for model in (WebAuthnChallenge, Passkey, LoginSession, EmailToken, SecondFactor, RecoveryCode):
         session.execute(sa.delete(model).where(model.account_id == account.id))
     # Mail still waiting (links that no longer lead anywhere) goes; sent mail keeps its subject and date only.
     session.execute(

@@ -71,6 +71,9 @@ ACTIONS = {
     "claim_decided": "Décision sur une demande de remboursement",
     "personal_data_exported": "Données personnelles téléchargées",
     "account_closed": "Compte clôturé",
+    "passkey_added": "Clé d'accès ajoutée",
+    "passkey_used": "Clé d'accès utilisée",
+    "passkey_removed": "Clé d'accès supprimée",
 }
 
 

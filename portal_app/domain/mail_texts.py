@@ -141,4 +141,45 @@ def adviser_enabled() -> tuple[str, str]:
         "Votre compte conseiller Espace Assistance est de nouveau actif : vous pouvez vous connecter avec votre "
         "mot de passe et votre double authentification.\n\n"
         "Si vous ne vous attendiez pas à ce message, prévenez votre responsable." + SIGNATURE,
+
+
+def _hello(first_name: str) -> str:
+    """Members are greeted by their first name; advisers (no contract) by « Bonjour, »."""
+    return f"Bonjour {first_name},\n\n" if first_name else "Bonjour,\n\n"
+
+
+def _passkey_warning() -> str:
+    return (
+        "Si vous n'êtes pas à l'origine de cette opération, supprimez cette clé depuis la page de votre compte, "
+        f"changez votre mot de passe ({settings.PUBLIC_URL}/mot-de-passe-oublie) et contactez votre conseiller."
+    )
+
+
+def passkey_added(first_name: str, name: str, when: str) -> tuple[str, str]:
+    return (
+        "Nouvelle clé d'accès ajoutée – Espace Assistance",
+        _hello(first_name)
+        + f"La clé d'accès « {name} » a été ajoutée à votre compte le {when}. Elle permet désormais de vous "
+        "connecter sans saisir votre mot de passe.\n\n" + _passkey_warning() + SIGNATURE,
+    )
+
+
+def passkey_used(first_name: str, name: str, when: str) -> tuple[str, str]:
+    return (
+        "Connexion avec votre clé d'accès – Espace Assistance",
+        _hello(first_name)
+        + f"Votre clé d'accès « {name} » a été utilisée pour vous connecter le {when}.\n\n"
+        + _passkey_warning()
+        + SIGNATURE,
+    )
+
+
+def passkey_removed(first_name: str, name: str, when: str) -> tuple[str, str]:
+    return (
+        "Clé d'accès supprimée – Espace Assistance",
+        _hello(first_name)
+        + f"La clé d'accès « {name} » a été supprimée de votre compte le {when} : elle ne permet plus de vous "
+        "connecter. Votre mot de passe et vos autres clés d'accès restent valables.\n\n"
+        "Si vous n'êtes pas à l'origine de cette suppression, changez votre mot de passe et contactez votre "
+        "conseiller." + SIGNATURE,
     )

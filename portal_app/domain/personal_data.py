@@ -35,6 +35,7 @@ from portal_app.db.models import (
     LoginSession,
     Offer,
     OutgoingMail,
+    Passkey,
     Trip,
 )
 from portal_app.domain import actors, audit, clock
@@ -80,6 +81,7 @@ EXPORTED: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "loginsession": ("sessions_de_connexion", ("id", "created_at", "last_seen_at", "expires_at", "ended_at")),
     "emailtoken": ("liens_envoyes_par_email", ("id", "created_at", "purpose", "new_email", "expires_at", "used_at")),
+    "passkey": ("cles_acces", ("id", "created_at", "name", "transports", "sign_count", "last_used_at")),
     "contract": (
         "contrat",
         (
@@ -206,6 +208,13 @@ EXCLUDED_COLUMNS: dict[str, dict[str, str]] = {
         "second_factor_pending": "conseillers uniquement",
     },
     "emailtoken": {"account_id": "votre compte (section compte)", "token_hash": SECRET, "updated_at": "technique"},
+    "passkey": {
+        "account_id": "votre compte (section compte)",
+        "updated_at": "technique",
+        "credential_id": "identifiant technique de la clé, propre à votre appareil",
+        "public_key": "clé publique : ne permet pas de se connecter, inutile hors du portail",
+        "user_handle": "identifiant aléatoire donné à votre appareil, sans information sur vous",
+    },
     "contract": {"member_number_key": "le numéro adhérent sans espaces ni tirets, déjà exporté (member_number)"},
     "assistancefile": {"opened_by_account_id": "un conseiller : remplacé par « conseiller »"},
     "claim": {
@@ -240,6 +249,7 @@ EXCLUDED_COLUMNS: dict[str, dict[str, str]] = {
 EXCLUDED_TABLES: dict[str, str] = {
     "secondfactor": "double authentification des conseillers : jamais liée à un compte membre",
     "recoverycode": "codes de secours des conseillers : jamais liés à un compte membre",
+    "webauthnchallenge": "défi à usage unique d'une clé d'accès, valable 5 minutes : technique",
 }
 
 
@@ -347,6 +357,7 @@ def export_personal_data(session: Session, account_id: int) -> dict[str, Any]:
         "emailtoken",
         session.exec(select(EmailToken).where(EmailToken.account_id == account.id).order_by(EmailToken.id)),
     )
+    data["cles_acces"] = _rows("passkey", session.exec(select(Passkey).where(Passkey.account_id == account.id)))
     if contract is not None:
         data["contrat"] = _row("contract", contract)
         data["contrat"]["organisme"] = session.get(Insurer, contract.insurer_id).name

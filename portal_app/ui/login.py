@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal_app.domain import actors, auth
+from portal_app.domain import actors, auth, passkey_login, passkeys
 from portal_app.domain.faq import LOGIN_IDENTIFIERS_ENTRY
 from portal_app.ui import components as ui
 from portal_app.ui import road
 from portal_app.ui.forms import text
+from portal_app.ui.passkeys import FOCUS_BUTTON, browser_problem, ceremony_script
 from portal_app.ui.session_cookie import open_session_script
 from portal_app.ui.session_state import SessionState, safe_next
 
@@ -33,6 +34,7 @@ class LoginState(rx.State):
     info: str = ""
     busy: bool = False
     _email: str = ""
+    _challenge_id: int = 0
 
     @rx.event
     async def load(self):
@@ -56,13 +58,41 @@ class LoginState(rx.State):
         except auth.LoginRefused as refusal:
             self.refusal, self.refusal_reason = refusal.message, refusal.reason
             return None
+        if not result.second_factor_required:
+            (await self.get_state(SessionState))._signed_in(result.role)
+        return self._opened(result)
+
+    def _opened(self, result: auth.LoginResult) -> rx.event.EventSpec:
+        """A right password or passkey: the grant goes to the HTTP route, the asked page loads."""
         if result.second_factor_required:
             target = SECOND_FACTOR_PATH
         else:
             target = _landing(result.role, self.router.url.query_parameters.get("next"))
-            (await self.get_state(SessionState))._signed_in(result.role)
         # The grant travels in this script only (never in a state var); the HTTP route sets the cookie.
         return open_session_script(result.grant, target)
+
+    @road.handler([passkeys.FIELD])
+    async def start_passkey(self):
+        """« Se connecter avec une clé d'accès »: no address typed, the device offers the portal's passkeys."""
+        self.errors, self.refusal, self.refusal_reason, self.info = {}, "", "", ""
+        ceremony = await road.call(passkey_login.login_options)
+        self._challenge_id = ceremony.challenge_id
+        return ceremony_script("get", ceremony.options_json, LoginState.finish_passkey)
+
+    @road.handler([passkeys.FIELD], sends_mail=True)
+    async def finish_passkey(self, answer: str):
+        challenge_id, self._challenge_id = self._challenge_id, 0
+        problem = browser_problem(answer)
+        if problem:
+            self.errors = {passkeys.FIELD: problem}
+            return FOCUS_BUTTON
+        try:
+            result = await road.call(passkey_login.login, challenge_id, answer[:20_000])
+        except auth.LoginRefused as refusal:
+            self.refusal, self.refusal_reason = refusal.message, refusal.reason
+            return None
+        (await self.get_state(SessionState))._signed_in(result.role)
+        return self._opened(result)
 
     @road.handler(sends_mail=True)
     async def resend_confirmation(self):
@@ -89,6 +119,23 @@ def refusal_block() -> rx.Component:
     )
 
 
+def passkey_button() -> rx.Component:
+    error = LoginState.errors.get(passkeys.FIELD, "")
+    return rx.el.div(
+        rx.el.p("Ou, sans mot de passe, avec le déverrouillage de votre appareil :", class_name="mb-3"),
+        rx.el.button(
+            "Se connecter avec une clé d'accès",
+            type="button",
+            id=passkeys.FIELD,
+            aria_describedby=f"{passkeys.FIELD}-erreur",
+            on_click=LoginState.start_passkey,
+            class_name=ui.SECONDARY_BUTTON_CLASS,
+        ),
+        ui.error_text(error, f"{passkeys.FIELD}-erreur"),
+        class_name="mt-6 max-w-md border-t border-slate-200 pt-6",
+    )
+
+
 def login_page() -> rx.Component:
     return ui.page(
         "Connexion",
@@ -108,6 +155,7 @@ def login_page() -> rx.Component:
             no_validate=True,
             class_name="max-w-md",
         ),
+        passkey_button(),
         rx.el.p(ui.link("J'ai oublié mon mot de passe", "/mot-de-passe-oublie"), class_name="mt-6"),
         rx.el.p(ui.link("Identifiants refusés ?", f"/faq#{LOGIN_IDENTIFIERS_ENTRY}"), class_name="mt-3"),
         rx.el.p(

@@ -17,6 +17,7 @@ from portal_app.ui import components as ui
 from portal_app.ui import road
 from portal_app.ui.data_rights import CloseAccountState, data_rights_section
 from portal_app.ui.forms import text
+from portal_app.ui.passkeys import passkeys_section
 from portal_app.ui.session_state import SessionState
 
 INSURER_NOTE = (
@@ -213,7 +214,9 @@ def account_view() -> rx.Component:
         rx.el.section(
             rx.el.h2("Bénéficiaires de mon contrat", class_name="mb-3 text-xl font-semibold"),
             rx.el.ul(rx.foreach(AccountState.beneficiaries, beneficiary_item)),
+            class_name="mb-8",
         ),
+        passkeys_section(),
         data_rights_section(),
     )
 

@@ -19,7 +19,8 @@ CNIL_URL = "https://www.cnil.fr"
 RETENTION = [
     (
         "Compte",
-        "Adresse e-mail, téléphone mobile, mot de passe (seule son empreinte est enregistrée), dates de connexion",
+        "Adresse e-mail, téléphone mobile, mot de passe (seule son empreinte est enregistrée), dates de connexion, "
+        "clés d'accès (leur nom et leur clé publique, qui ne permet pas de se connecter)",
         "Tant que votre compte est ouvert. À sa clôture, effacé ou anonymisé.",
     ),
     (
@@ -68,7 +69,7 @@ CLOSING_STEPS = (
     "vos trajets à venir sont annulés ; les trajets passés ou déjà annulés sont conservés, marqués "
     "« annulé », pour les comptes du transporteur ;",
     "vos adresses sont supprimées, ou anonymisées quand un trajet conservé y renvoie ;",
-    "toutes vos connexions ouvertes sont fermées ;",
+    "toutes vos connexions ouvertes sont fermées et vos clés d'accès supprimées ;",
     "les données personnelles de votre compte (adresse e-mail, téléphone, mot de passe) sont effacées ou anonymisées ;",
     "ce que la loi oblige à garder est conservé, et seulement pour la durée indiquée plus haut : vos "
     "demandes de remboursement et leurs justificatifs (délais de prescription comptable et d'assurance) et "

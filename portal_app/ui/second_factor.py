@@ -6,11 +6,12 @@ import json
 
 import reflex as rx
 
-from portal_app.domain import second_factor
+from portal_app.domain import passkey_login, passkeys, second_factor
 from portal_app.domain.errors import NotAllowed
 from portal_app.ui import components as ui
 from portal_app.ui import road
 from portal_app.ui.forms import text
+from portal_app.ui.passkeys import FOCUS_BUTTON, browser_problem, ceremony_script
 from portal_app.ui.session_state import SessionState
 
 # An empty image until the script puts the QR code in (the key it encodes is never in a state var).
@@ -36,6 +37,8 @@ class SecondFactorState(rx.State):
     mode: str = ""  # enrol, verify, codes
     errors: dict[str, str] = {}
     problem: str = ""
+    passkey_available: bool = False
+    _challenge_id: int = 0
 
     def _on_not_allowed(self, refusal: NotAllowed) -> None:
         """An expired or spent pending login is said here, with the way back to the login page."""
@@ -43,13 +46,33 @@ class SecondFactorState(rx.State):
 
     @road.handler()
     async def load(self):
-        self.errors, self.problem, self.mode = {}, "", ""
+        self.errors, self.problem, self.mode, self.passkey_available = {}, "", "", False
         if await road.act(self, second_factor.needs_enrolment):
             enrolment = await road.act(self, second_factor.start_enrolment)
             self.mode = "enrol"
             return _show_secrets(enrolment.qr_svg_data_uri, enrolment.secret)
         self.mode = "verify"
+        self.passkey_available = await road.act(self, passkey_login.second_factor_available)
         return None
+
+    @road.handler([passkeys.FIELD])
+    async def start_passkey(self):
+        """« Utiliser ma clé d'accès » instead of the code (an adviser who added one on /conseiller/compte)."""
+        self.errors = {}
+        ceremony = await road.act(self, passkey_login.second_factor_options)
+        self._challenge_id = ceremony.challenge_id
+        return ceremony_script("get", ceremony.options_json, SecondFactorState.finish_passkey)
+
+    @road.handler([passkeys.FIELD], sends_mail=True)
+    async def finish_passkey(self, answer: str):
+        challenge_id, self._challenge_id = self._challenge_id, 0
+        problem = browser_problem(answer)
+        if problem:
+            self.errors = {passkeys.FIELD: problem}
+            return FOCUS_BUTTON
+        await road.act(self, passkey_login.verify_second_factor, challenge_id, answer[:20_000])
+        (await self.get_state(SessionState))._signed_in("adviser")
+        return rx.redirect("/conseiller", replace=True)
 
     @road.handler(["code"])
     async def submit(self, form_data: dict):
@@ -79,6 +102,23 @@ def code_form(button: str) -> rx.Component:
         on_submit=SecondFactorState.submit,
         no_validate=True,
         class_name="max-w-md",
+    )
+
+
+def passkey_block() -> rx.Component:
+    error = SecondFactorState.errors.get(passkeys.FIELD, "")
+    return rx.el.div(
+        rx.el.p("Ou, à la place du code :", class_name="mb-3"),
+        rx.el.button(
+            "Utiliser ma clé d'accès",
+            type="button",
+            id=passkeys.FIELD,
+            aria_describedby=f"{passkeys.FIELD}-erreur",
+            on_click=SecondFactorState.start_passkey,
+            class_name=ui.SECONDARY_BUTTON_CLASS,
+        ),
+        ui.error_text(error, f"{passkeys.FIELD}-erreur"),
+        class_name="mt-6 max-w-md border-t border-slate-200 pt-6",
     )
 
 
@@ -113,7 +153,10 @@ def second_factor_page() -> rx.Component:
                     code_form("Activer et continuer"),
                 ),
             ),
-            ("verify", code_form("Vérifier")),
+            (
+                "verify",
+                rx.fragment(code_form("Vérifier"), rx.cond(SecondFactorState.passkey_available, passkey_block())),
+            ),
             (
                 "codes",
                 rx.fragment(

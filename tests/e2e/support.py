@@ -201,7 +201,7 @@ def link_from(message: EmailMessage) -> str:
 def submit_login(page: Page, email: str, password: str) -> None:
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe", exact=True).fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se connecter", exact=True).click()
 
 
 def login(page: Page, email: str, password: str, lands_on: str = "/mon-espace") -> None:

@@ -62,7 +62,7 @@ def test_every_field_has_a_visible_label(phone):
     goto(phone, "/connexion")
     expect(phone.get_by_label("Adresse e-mail")).to_be_visible()
     expect(phone.get_by_label("Mot de passe", exact=True)).to_be_visible()
-    expect(phone.get_by_role("button", name="Se connecter")).to_be_visible()
+    expect(phone.get_by_role("button", name="Se connecter", exact=True)).to_be_visible()
     expect(phone.get_by_role("link", name="J'ai oublié mon mot de passe")).to_be_visible()
 
     goto(phone, "/mot-de-passe-oublie")

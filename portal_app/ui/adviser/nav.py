@@ -17,6 +17,7 @@ def adviser_nav() -> rx.Component:
         ui.nav_link("Remboursements", "/conseiller/remboursements"),
         ui.nav_link("Import de contrats", "/conseiller/import"),
         ui.nav_link("Journal d'audit", "/conseiller/journal"),
+        ui.nav_link("Mon compte", "/conseiller/compte"),
         aria_label="Espace conseiller",
         class_name="mb-6 flex flex-wrap gap-1 border-b border-slate-200 pb-3",
     )
