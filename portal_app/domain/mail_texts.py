@@ -141,6 +141,7 @@ def adviser_enabled() -> tuple[str, str]:
         "Votre compte conseiller Espace Assistance est de nouveau actif : vous pouvez vous connecter avec votre "
         "mot de passe et votre double authentification.\n\n"
         "Si vous ne vous attendiez pas à ce message, prévenez votre responsable." + SIGNATURE,
+    )
 
 
 def _hello(first_name: str) -> str:
