@@ -68,6 +68,10 @@ ACTIONS = {
     "claim_decided": "Décision sur une demande de remboursement",
     "personal_data_exported": "Données personnelles téléchargées",
     "account_closed": "Compte clôturé",
+    "callback_requested": "Demande de rappel envoyée",
+    "callback_cancelled": "Demande de rappel annulée",
+    "callbacks_viewed": "Consultation des demandes de rappel",
+    "callback_done": "Demande de rappel traitée",
 }
 
 
