@@ -73,6 +73,10 @@ def reach_platform_section() -> rx.Component:
         rx.el.h2("Joindre la plateforme d'assistance", class_name="mb-3 text-xl font-semibold"),
         rx.el.p(ui.call_link(id="appeler-plateforme"), class_name="mb-1 text-lg"),
         rx.el.p("Ouverte ", platform.hours_text(), ".", class_name="mb-3 text-slate-800"),
+        rx.el.p(
+            "Vous préférez qu'un conseiller vous appelle ? ",
+            ui.link("Être rappelé", "/mon-espace/rappel"),
+        ),
         id="joindre-plateforme",
         class_name="mb-8 rounded-md border border-slate-300 p-4",
     )
