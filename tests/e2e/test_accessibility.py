@@ -328,6 +328,7 @@ MEMBER_PAGES = [
     "/mon-espace/adresses",
     "/mon-espace/trajets",
     "/mon-espace/remboursements",
+    "/mon-espace/rappel",
 ]
 
 
@@ -435,6 +436,7 @@ ADVISER_PAGES = [
     "/conseiller",
     "/conseiller/trajets",
     "/conseiller/remboursements",
+    "/conseiller/rappels",
     "/conseiller/import",
     "/conseiller/journal",
 ]
