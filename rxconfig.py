@@ -12,6 +12,7 @@ config = rx.Config(
     api_url=settings.PUBLIC_URL,
     deploy_url=settings.PUBLIC_URL,
     cors_allowed_origins=[settings.PUBLIC_URL],
+    trusted_proxy_hops=settings.TRUSTED_PROXY_HOPS,  # the websocket's client IP; HTTP routes: request_origin
     telemetry_enabled=False,
     show_built_with_reflex=False,
     frontend_compression_formats=["brotli", "gzip"],

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from portal_app import settings
+from portal_app.domain.formatting import counted
 
 
 def _migrate(_args: argparse.Namespace) -> int:
@@ -21,7 +22,7 @@ def _load_offers(_args: argparse.Namespace) -> int:
     from portal_app.domain.offers import load_offers
 
     changed = load_offers()
-    print(f"Catalogue des offres chargé ({changed} offre(s) créée(s) ou modifiée(s)).")
+    print(f"Catalogue des offres chargé ({counted(changed, 'offre créée ou modifiée', 'offres créées ou modifiées')}).")
     return 0
 
 
@@ -35,7 +36,9 @@ def _import_contracts(args: argparse.Namespace) -> int:
     audit.set_origin("ligne de commande", "python -m portal_app.cli import-contracts")
     report = advisers.import_contracts(actors.Operator(), path.read_bytes())
     if not report.ok:
-        print(f"Fichier refusé : {len(report.errors)} ligne(s) en erreur, rien n'a été importé.", file=sys.stderr)
+        print(
+            f"Fichier refusé : {counted(len(report.errors), 'ligne')} en erreur, rien n'a été importé.", file=sys.stderr
+        )
         for line, reason in report.errors:
             print(f"  ligne {line} : {reason}", file=sys.stderr)
         return 1
@@ -63,7 +66,7 @@ def _seed_demo(_args: argparse.Namespace) -> int:
         return 3
     report = summary.contracts
     print("Données de démonstration :")
-    print(f"  contrats : {report.created} créé(s), {report.updated} mis à jour, {report.unchanged} inchangé(s)")
+    print(f"  contrats : {report.summary}")
     print("  AB 123 456 / Claire Martin  — Assistance Plus valide, 2 enfants (Léa, Hugo), compte confirmé")
     print("  GH777888   / Émilie Lefèvre — Assistance Plus valide, 1 enfant, sans compte (pour tester l'inscription)")
     print("  CD-654-321 / Paul Bernard   — Assistance Plus expirée le 31/12/2024")
@@ -82,7 +85,7 @@ def _send_mail(_args: argparse.Namespace) -> int:
     from portal_app.domain.mail import deliver_due_mail, pending_count
 
     sent = deliver_due_mail()
-    print(f"{sent} e-mail(s) envoyé(s), {pending_count()} en attente.")
+    print(f"{counted(sent, 'e-mail envoyé', 'e-mails envoyés')}, {pending_count()} en attente.")
     return 0
 
 
@@ -134,6 +137,110 @@ def _unlock_second_factor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _operator_command(name: str, action) -> int:
+    """Runs a domain action as the operator, audited with the command's name; a refusal is printed, not raised."""
+    from portal_app.domain import actors, audit
+    from portal_app.domain.errors import DomainError
+
+    audit.set_origin("ligne de commande", f"python -m portal_app.cli {name}")
+    try:
+        return action(actors.Operator())
+    except DomainError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+
+
+def _list_advisers(_args: argparse.Namespace) -> int:
+    from portal_app.domain.adviser_admin import list_advisers
+    from portal_app.domain.formatting import paris_datetime
+
+    def show(operator) -> int:
+        lines = list_advisers(operator)
+        if not lines:
+            print("Aucun conseiller.")
+        for line in lines:
+            last = paris_datetime(line.last_login_at) if line.last_login_at else "jamais connecté"
+            state = "désactivé" if line.disabled else "actif"
+            print(f"{line.email}\t{state}\tdouble authentification {line.second_factor}\tdernière connexion : {last}")
+        return 0
+
+    return _operator_command("list-advisers", show)
+
+
+def _disable_adviser(args: argparse.Namespace) -> int:
+    from portal_app.domain.adviser_admin import disable_adviser
+
+    def run(operator) -> int:
+        if disable_adviser(operator, args.email):
+            print(f"Conseiller {args.email} désactivé : ses sessions sont fermées et il ne peut plus se connecter.")
+        else:
+            print(f"Le conseiller {args.email} était déjà désactivé : rien n'a changé.")
+        return 0
+
+    return _operator_command("disable-adviser", run)
+
+
+def _enable_adviser(args: argparse.Namespace) -> int:
+    from portal_app.domain.adviser_admin import enable_adviser
+    from portal_app.domain.mail import deliver_due_mail
+
+    def run(operator) -> int:
+        if enable_adviser(operator, args.email):
+            deliver_due_mail()
+            print(f"Conseiller {args.email} réactivé : il peut de nouveau se connecter (un e-mail l'en informe).")
+        else:
+            print(f"Le conseiller {args.email} n'était pas désactivé : rien n'a changé.")
+        return 0
+
+    return _operator_command("enable-adviser", run)
+
+
+def _reset_second_factor(args: argparse.Namespace) -> int:
+    from portal_app.domain.adviser_admin import reset_second_factor
+    from portal_app.domain.mail import deliver_due_mail
+
+    def run(operator) -> int:
+        reset_second_factor(operator, args.email)
+        deliver_due_mail()
+        print(
+            f"Double authentification de {args.email} réinitialisée : ses sessions sont fermées, il l'activera à "
+            "nouveau à sa prochaine connexion (un e-mail l'en informe)."
+        )
+        return 0
+
+    return _operator_command("reset-second-factor", run)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from portal_app.db.backup import BackupError, backup
+
+    try:
+        written = backup(settings.DATABASE_URL, Path(args.file))
+    except BackupError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(
+        f"Sauvegarde écrite dans {written} (justificatifs chiffrés compris ; gardez les clés PORTAL_FILE_KEYS à part)."
+    )
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from portal_app.db.backup import BackupError, restore
+
+    try:
+        restore(settings.DATABASE_URL, Path(args.file))
+    except BackupError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print("Sauvegarde restaurée. Lancez « migrate » si elle vient d'une version plus ancienne du portail.")
+    return 0
+
+
 def _new_file_key(_args: argparse.Namespace) -> int:
     from portal_app.domain.file_store import new_key_text
 
@@ -145,7 +252,7 @@ def _rotate_file_key(_args: argparse.Namespace) -> int:
     from portal_app.domain.file_store import keyring, rotate_all
 
     count = rotate_all()
-    print(f"{count} justificatif(s) rechiffré(s) avec la clé « {keyring().active} ».")
+    print(f"{counted(count, 'justificatif rechiffré', 'justificatifs rechiffrés')} avec la clé « {keyring().active} ».")
     return 0
 
 
@@ -171,12 +278,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     unlock.add_argument("--email", required=True)
     unlock.set_defaults(run=_unlock_second_factor)
+    commands.add_parser("list-advisers", help="liste les conseillers et l'état de leur compte").set_defaults(
+        run=_list_advisers
+    )
+    for name, run, text in (
+        ("disable-adviser", _disable_adviser, "désactive un conseiller (ses sessions sont fermées aussitôt)"),
+        ("enable-adviser", _enable_adviser, "réactive un conseiller désactivé"),
+        ("reset-second-factor", _reset_second_factor, "réinitialise la double authentification (téléphone perdu)"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--email", required=True)
+        command.set_defaults(run=run)
     commands.add_parser("new-file-key", help="affiche une nouvelle clé pour PORTAL_FILE_KEYS").set_defaults(
         run=_new_file_key
     )
     commands.add_parser(
         "rotate-file-key", help="rechiffre tous les justificatifs avec la clé PORTAL_FILE_KEY_ID"
     ).set_defaults(run=_rotate_file_key)
+    saver = commands.add_parser("backup", help="sauvegarde la base (justificatifs chiffrés compris) dans un fichier")
+    saver.add_argument("file")
+    saver.set_defaults(run=_backup)
+    restorer = commands.add_parser("restore", help="restaure une sauvegarde dans une base vide")
+    restorer.add_argument("file")
+    restorer.set_defaults(run=_restore)
     commands.add_parser("send-mail", help="envoie les e-mails en attente").set_defaults(run=_send_mail)
     args = parser.parse_args(argv)
     if args.command != "seed-demo":

@@ -33,6 +33,9 @@ DATABASE_URL = os.environ.get("REFLEX_DB_URL") or f"sqlite:///{DATA_DIR / 'porta
 PORT = int(os.environ.get("PORTAL_PORT", "3000"))
 PUBLIC_URL = (os.environ.get("PORTAL_PUBLIC_URL") or f"http://localhost:{PORT}").rstrip("/")
 COOKIE_SECURE = PUBLIC_URL.startswith("https://")
+# Reverse proxies in front of the portal that append to X-Forwarded-For (0: the peer is the client).
+# Only the configured hops are trusted: anything further left is what the client itself wrote.
+TRUSTED_PROXY_HOPS = max(0, int(os.environ.get("PORTAL_TRUSTED_PROXY_HOPS") or 0))
 
 SECRET_KEY = os.environ.get("PORTAL_SECRET_KEY") or DEFAULT_SECRET_KEY
 
@@ -59,6 +62,8 @@ CLAMD_PORT = int(os.environ.get("CLAMD_PORT") or 3310)
 
 # bcrypt work factor; the issue asks for at least 12, which is also the floor enforced here.
 BCRYPT_ROUNDS = max(12, int(os.environ.get("PORTAL_BCRYPT_ROUNDS", "12")))
+# Password hashes computed at once per worker: fewer than the cores, so that the event loop always keeps one.
+BCRYPT_THREADS = max(1, int(os.environ.get("PORTAL_BCRYPT_THREADS") or max(1, (os.cpu_count() or 2) - 1)))
 
 
 # Legal notices (/mentions-legales, /donnees-personnelles, /accessibilite): who publishes the portal,

@@ -1,7 +1,7 @@
 """callback requests: « Être rappelé » (callbackrequest)
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0011 (written on 0007; re-chained after 0011, already on main)
 Create Date: 2026-12-04 15:00:00.000000
 
 A member asks the platform to call back: subject, up to three slots, phone, a short note. One open request
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

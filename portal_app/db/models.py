@@ -107,6 +107,8 @@ class Account(TimestampedTable, table=True):
     password_changed_at: datetime | None = _optional_timestamp()
     # Set when the member closed the account: e-mail and phone are then anonymised, the contract released.
     closed_at: datetime | None = _optional_timestamp()
+    # Set by the operator for an adviser who must no longer get in (left, on leave): sessions end at once.
+    disabled_at: datetime | None = _optional_timestamp()
 
 
 class EmailToken(TimestampedTable, table=True):

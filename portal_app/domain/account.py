@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
-from portal_app.db.models import Account, Contract, Insurer, Offer
+from portal_app.db.models import Account, Contract, EmailToken, Insurer, Offer
 from portal_app.domain import actors, audit, auth, clock, mail, mail_texts, tokens
 from portal_app.domain.actors import Actor
 from portal_app.domain.emails import normalize_email
@@ -215,6 +215,20 @@ def set_password(
     mail.queue_mail(session, account.email, subject, body)
 
 
+ALREADY_CONFIRMED = "Votre adresse e-mail est déjà confirmée : vous pouvez vous connecter."
+
+
+def _already_confirmed_by(session: Session, link_digest: str) -> bool:
+    """A confirmation link opened again after it worked (a second click, the mail app's preview…)."""
+    if not isinstance(link_digest, str) or len(link_digest) != 64:
+        return False
+    token = session.exec(select(EmailToken).where(EmailToken.token_hash == link_digest)).first()
+    if token is None or token.purpose != tokens.CONFIRM_EMAIL or token.used_at is None:
+        return False
+    account = session.get(Account, token.account_id)
+    return account is not None and account.email_confirmed_at is not None and account.closed_at is None
+
+
 def confirm_email_link(link_digest: str) -> str:
     """The link of a confirmation e-mail (new account or new address); returns what to tell the member.
 
@@ -222,6 +236,8 @@ def confirm_email_link(link_digest: str) -> str:
     with session_scope() as session:
         token = tokens.find_usable_token_by_digest(session, link_digest, (tokens.CONFIRM_EMAIL, tokens.CHANGE_EMAIL))
         if token is None or not tokens.consume_token(session, token):
+            if _already_confirmed_by(session, link_digest):
+                return ALREADY_CONFIRMED
             raise ValidationError(
                 "token",
                 "Ce lien de confirmation n'est plus valable : il a déjà été utilisé ou il a expiré. "

@@ -88,6 +88,8 @@ def actor_in(session: Session, session_digest: str | None, touch: bool = True) -
     account = session.get(Account, login_session.account_id)
     if account is None or account.locked_at is not None or account.closed_at is not None:
         raise NotAllowed()
+    if account.disabled_at is not None:  # disabled by the operator: every session ends at once
+        raise NotAllowed()
     if login_session.second_factor_pending:
         if account.role != "adviser":
             raise NotAllowed()

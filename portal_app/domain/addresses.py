@@ -16,7 +16,7 @@ from portal_app.db.vocabulary import AddressKind, TripStatus
 from portal_app.domain import actors, audit, clock
 from portal_app.domain.actors import Actor
 from portal_app.domain.errors import NotFound, ValidationError
-from portal_app.domain.formatting import long_date
+from portal_app.domain.formatting import counted, long_date
 from portal_app.domain.postcodes import communes, normalize_postcode, official_city
 
 KINDS = {
@@ -45,7 +45,7 @@ class AddressInUse(ValidationError):
 
     def __init__(self, trips: list[str], more: int = 0) -> None:
         listed = "; ".join(trips)
-        others = f" et {more} autre(s)" if more else ""
+        others = f" et {counted(more, 'autre')}" if more else ""
         super().__init__("delete", f"{DELETE_REFUSED} Trajets concernés : {listed}{others}.")
         self.trips = list(trips)
         self.more = more
@@ -130,7 +130,9 @@ def _clean(data: AddressInput) -> dict[str, str]:
         errors["street"] = "La rue ne doit pas dépasser 150 caractères."
     postcode = normalize_postcode(data.postcode)
     city = None
-    if not communes(postcode):
+    if not postcode:
+        errors["postcode"] = "Indiquez le code postal (5 chiffres)."
+    elif not communes(postcode):
         errors["postcode"] = "Ce code postal n'existe pas. Indiquez les 5 chiffres du code postal."
     else:
         city = official_city(postcode, data.city)

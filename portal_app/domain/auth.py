@@ -43,6 +43,9 @@ LOCKED_MESSAGE = (
     "Par sécurité, votre compte est bloqué après 10 tentatives de connexion infructueuses. Pour le "
     "débloquer, renouvelez votre mot de passe avec le lien « J'ai oublié mon mot de passe »."
 )
+DISABLED_MESSAGE = (
+    "Votre compte conseiller est désactivé : aucune connexion n'est possible. Adressez-vous à votre responsable."
+)
 RESEND_MESSAGE = (
     "Si un compte en attente de confirmation existe pour cette adresse, un nouvel e-mail de confirmation "
     "vient de lui être envoyé."
@@ -50,7 +53,7 @@ RESEND_MESSAGE = (
 
 
 class LoginRefused(DomainError):
-    """`reason`: invalid, throttled, locked or unconfirmed."""
+    """`reason`: invalid, throttled, locked, unconfirmed or disabled."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
@@ -199,6 +202,8 @@ def login(email: str, password: str) -> LoginResult:
             raise refusal
         if account.email_confirmed_at is None:
             raise LoginRefused("unconfirmed", UNCONFIRMED_MESSAGE)
+        if account.disabled_at is not None:  # said only after the right password: it reveals nothing
+            raise LoginRefused("disabled", DISABLED_MESSAGE)
         account.failed_login_count = 0
         account.last_failed_login_at = None
         session.add(account)
@@ -213,7 +218,7 @@ def open_session(grant: str) -> OpenedSession:
         if token is None or not tokens.consume_token(session, token):
             raise NotAllowed()
         account = session.get(Account, token.account_id)
-        if account is None or account.locked_at is not None or account.closed_at is not None:
+        if account is None or account.locked_at or account.closed_at or account.disabled_at:
             raise NotAllowed()
         secret = start_session(session, account)
         return OpenedSession(session_token=secret, role=account.role, pending=account.role == "adviser")

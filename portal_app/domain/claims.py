@@ -26,7 +26,7 @@ from portal_app.domain import actors, audit, balances, clock, file_store, mail, 
 from portal_app.domain.actors import Actor
 from portal_app.domain.assistance_files import format_quantity, parse_quantity
 from portal_app.domain.errors import NotFound, ValidationError
-from portal_app.domain.formatting import day_date, paris_datetime
+from portal_app.domain.formatting import counted, day_date, paris_datetime
 from portal_app.domain.offers import reimbursable_services, service_label
 from portal_app.domain.references import next_reference
 from portal_app.domain.secret_box import open_sealed, seal
@@ -127,9 +127,16 @@ def _validate(session: Session, account: Account, data: ClaimInput) -> tuple[Ent
     if chosen is None:
         errors["entitlement"] = "Choisissez le dossier d'assistance et le service concernés."
     dates = {}
-    for name, raw in (("date_from", data.date_from), ("date_to", data.date_to or data.date_from)):
+    # The end date is optional (a one-day service): blank means the start date, never « not a valid date ».
+    end = (data.date_to or "").strip() or data.date_from
+    for name, raw in (("date_from", data.date_from), ("date_to", end)):
+        text = (raw or "").strip()
+        if not text:
+            if name == "date_from":
+                errors[name] = "Indiquez la date de la prestation (ou de son premier jour)."
+            continue
         try:
-            dates[name] = date.fromisoformat((raw or "").strip())
+            dates[name] = date.fromisoformat(text)
         except ValueError:
             errors[name] = "Indiquez une date valide."
     if len(dates) == 2:
@@ -156,10 +163,15 @@ def _validate(session: Session, account: Account, data: ClaimInput) -> tuple[Ent
             f"{format_quantity(max(_remaining_cents(session, chosen[0]), 0), 'euros')}."
         )
     iban = None
-    try:
-        iban = IBAN(data.iban or "")
-    except SchwiftyException:
-        errors["iban"] = "Cet IBAN n'est pas valide : vérifiez-le sur votre relevé d'identité bancaire (RIB)."
+    if not (data.iban or "").strip():
+        errors["iban"] = (
+            "Indiquez l'IBAN du compte à rembourser : il figure sur votre relevé d'identité bancaire (RIB)."
+        )
+    else:
+        try:
+            iban = IBAN(data.iban)
+        except SchwiftyException:
+            errors["iban"] = "Cet IBAN n'est pas valide : vérifiez-le sur votre relevé d'identité bancaire (RIB)."
     if not data.certified:
         errors["certified"] = "Vous devez certifier l'exactitude des informations et l'avance des frais."
     if not _KEY.fullmatch(data.submission_key or ""):
@@ -401,7 +413,7 @@ def add_documents(actor: Actor, reference: str, uploads: list[Upload]) -> None:
             ClaimEvent(
                 claim_id=claim.id,
                 status=ClaimStatus.IN_PROGRESS,
-                message=f"{len(files)} pièce(s) ajoutée(s) par l'adhérent",
+                message=f"{counted(len(files), 'pièce ajoutée', 'pièces ajoutées')} par l'adhérent",
                 author_account_id=account.id,
                 created_at=clock.now(),
             )

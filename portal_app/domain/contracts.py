@@ -14,6 +14,7 @@ from portal_app.db.engine import session_scope
 from portal_app.db.models import AssistanceFile, Beneficiary, Contract, Insurer, Offer, Trip
 from portal_app.db.vocabulary import ContractStatus, Relation
 from portal_app.domain.clock import today_in_paris
+from portal_app.domain.formatting import counted
 from portal_app.domain.offers import sync_offers
 from portal_app.domain.text import fold_name, member_number_key
 
@@ -35,7 +36,8 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        return f"{self.created} contrat(s) créé(s), {self.updated} mis à jour, {self.unchanged} inchangé(s)"
+        created = counted(self.created, "contrat créé", "contrats créés")
+        return f"{created}, {self.updated} mis à jour, {counted(self.unchanged, 'inchangé')}"
 
 
 @dataclass

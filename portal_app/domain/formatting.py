@@ -9,6 +9,12 @@ from babel.dates import format_date
 from portal_app.domain.clock import PARIS
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """« 1 trajet », « 20 trajets », « 0 trajet »: French takes the singular below two, never « trajet(s) »."""
+    word = singular if abs(count) < 2 else (plural or " ".join(w + "s" for w in singular.split(" ")))
+    return f"{count} {word}"
+
+
 def long_date(value: date | None) -> str:
     """« jeudi 26 novembre 2026 », « mercredi 1er juillet 2026 »."""
     if not value:

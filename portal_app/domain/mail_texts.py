@@ -122,6 +122,28 @@ def second_factor_locked(attempts: int) -> tuple[str, str]:
     )
 
 
+def second_factor_reset() -> tuple[str, str]:
+    return (
+        "Double authentification réinitialisée – Espace Assistance",
+        "Bonjour,\n\n"
+        "À la demande de votre responsable, la double authentification de votre compte conseiller a été "
+        "réinitialisée : votre ancienne application d'authentification et vos codes de secours ne fonctionnent "
+        "plus, et vos sessions ouvertes ont été fermées. À votre prochaine connexion, vous activerez à nouveau "
+        "la double authentification avec un nouveau QR code.\n\n"
+        "Si vous n'avez rien demandé, prévenez votre responsable." + SIGNATURE,
+    )
+
+
+def adviser_enabled() -> tuple[str, str]:
+    return (
+        "Compte conseiller réactivé – Espace Assistance",
+        "Bonjour,\n\n"
+        "Votre compte conseiller Espace Assistance est de nouveau actif : vous pouvez vous connecter avec votre "
+        "mot de passe et votre double authentification.\n\n"
+        "Si vous ne vous attendiez pas à ce message, prévenez votre responsable." + SIGNATURE,
+    )
+
+
 def callback_requested(first_name: str, subject: str, slots: list[str], phone: str) -> tuple[str, str]:
     """The confirmation of « Être rappelé »: the subject, the slots and the number; never the member's note."""
     listed = "\n".join(f"- {slot}" for slot in slots)

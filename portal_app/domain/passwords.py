@@ -13,6 +13,7 @@ import base64
 import functools
 import hashlib
 import re
+import threading
 
 import bcrypt
 from zxcvbn import zxcvbn
@@ -123,13 +124,21 @@ def check_new_password(
         raise ValidationError.many(errors)
 
 
+# bcrypt holds a core for ~0.25 s and releases the GIL: as many hashing threads as cores would take every core
+# from the event loop during a login burst (other members' events waited). A bounded number run at once; the
+# rest queue in their worker thread, never on the event loop.
+_BCRYPT_SLOTS = threading.BoundedSemaphore(settings.BCRYPT_THREADS)
+
+
 def _prehash(password: str) -> bytes:
     return base64.b64encode(hashlib.sha256(password.encode("utf-8")).digest())
 
 
 def hash_password(password: str) -> str:
     """bcrypt (cost ≥ 12) of the SHA-256 of the password. Slow on purpose: call off the event loop."""
-    return bcrypt.hashpw(_prehash(password), bcrypt.gensalt(rounds=settings.BCRYPT_ROUNDS)).decode("ascii")
+    salt = bcrypt.gensalt(rounds=settings.BCRYPT_ROUNDS)
+    with _BCRYPT_SLOTS:
+        return bcrypt.hashpw(_prehash(password), salt).decode("ascii")
 
 
 def verify_password(password: str, password_hash: str) -> bool:
@@ -137,7 +146,8 @@ def verify_password(password: str, password_hash: str) -> bool:
         # Never spend bcrypt time on absurd input, but still take the same time as a real check.
         password = ""
     try:
-        return bcrypt.checkpw(_prehash(password), password_hash.encode("ascii"))
+        with _BCRYPT_SLOTS:
+            return bcrypt.checkpw(_prehash(password), password_hash.encode("ascii"))
     except ValueError:
         return False
 

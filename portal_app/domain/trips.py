@@ -24,7 +24,7 @@ from portal_app.domain.actors import Actor
 from portal_app.domain.addresses import SCHOOL_KINDS, member_account, one_line, owned_address
 from portal_app.domain.clock import PARIS
 from portal_app.domain.errors import NotFound, ValidationError
-from portal_app.domain.formatting import long_date
+from portal_app.domain.formatting import counted, long_date
 from portal_app.domain.school_calendar import reason_no_school, school_zone
 
 SERVICE = "transport_scolaire"
@@ -325,7 +325,7 @@ def book(actor: Actor, request: TripRequest, expected_trips: int | None = None) 
             target_id=ctx.child.id,
             member_account_id=ctx.account.id,
             contract_id=ctx.account.contract_id,
-            detail=f"{plan.trips} trajet(s)",
+            detail=counted(plan.trips, "trajet"),
         )
         return plan.trips
 
@@ -502,7 +502,7 @@ def planning_choices(actor: Actor) -> PlanningChoices:
         ).all()
         remaining = sum(max(e.quantity - e.used, 0) for e in entitlements)
         until = max((e.valid_to for e in entitlements), default=None)
-        summary = f"{remaining} trajet(s) restant(s) jusqu'au {long_date(until)}" if entitlements else ""
+        summary = f"{counted(remaining, 'trajet restant')} jusqu'au {long_date(until)}" if entitlements else ""
         return PlanningChoices(
             children=[(c.id, c.first_name) for c in children],
             homes=[(a.id, a.label) for a in addresses if a.kind == "domicile"],

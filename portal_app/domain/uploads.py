@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from portal_app.domain import scanner
+from portal_app.domain import invoice_files, scanner
 from portal_app.domain.errors import ValidationError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -32,14 +32,17 @@ class CheckedFile:
 
 
 def sniff(content: bytes) -> str | None:
-    """The real type of a PDF, JPEG or PNG file; None for anything else (HTML named .pdf included)."""
-    if content.startswith(b"%PDF-") and b"%%EOF" in content[-2048:]:
-        return "application/pdf"
-    if content.startswith(b"\xff\xd8\xff") and content.rstrip(b"\0\r\n").endswith(b"\xff\xd9"):
-        return "image/jpeg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n") and content[12:16] == b"IHDR" and b"IEND" in content[-16:]:
-        return "image/png"
-    return None
+    """The real type of a PDF, JPEG or PNG file that opens whole; None for anything else."""
+    content_type, verdict = invoice_files.examine(content)
+    return content_type if verdict == invoice_files.Verdict.READABLE else None
+
+
+def _problem(name: str, verdict: invoice_files.Verdict) -> str:
+    if verdict == invoice_files.Verdict.DAMAGED:
+        return f"« {name} » est endommagé ou incomplet et ne s'ouvre pas : enregistrez-le à nouveau, ou envoyez une photo nette de la facture."
+    if verdict == invoice_files.Verdict.PASSWORD_PROTECTED:
+        return f"« {name} » est protégé par un mot de passe : envoyez une version sans mot de passe."
+    return f"« {name} » n'est pas un fichier {ACCEPTED} (son contenu ne correspond pas)."
 
 
 def safe_filename(name: str) -> str:
@@ -75,9 +78,9 @@ def check_files(uploads: list[Upload], already: int = 0) -> list[CheckedFile]:
         if size > MAX_FILE_BYTES:
             problems.append(f"« {name} » dépasse 10 Mo ({size_text(size)}).")
             continue
-        content_type = sniff(upload.content)
-        if content_type is None:
-            problems.append(f"« {name} » n'est pas un fichier {ACCEPTED} (son contenu ne correspond pas).")
+        content_type, verdict = invoice_files.examine(upload.content)
+        if verdict != invoice_files.Verdict.READABLE:
+            problems.append(_problem(name, verdict))
             continue
         checked.append(CheckedFile(name, content_type, upload.content))
     if total > MAX_TOTAL_BYTES:

@@ -138,6 +138,8 @@ class AddressesState(rx.State):
             return None
         names = await road.call(postcodes.communes, code)
         self.communes, self.postcode_looked_up = list(names), code
+        if names and "postcode" in self.errors:  # corrected: the old message must not stay beside a good code
+            self.errors = {name: text for name, text in self.errors.items() if name != "postcode"}
         if len(names) == 1:
             value = json.dumps(names[0])
             return rx.call_script(
@@ -201,7 +203,10 @@ def refusal_notice(address_id: rx.Var) -> rx.Component:
             rx.fragment(
                 rx.el.p("Trajets concernés :", class_name="mt-2 font-semibold"),
                 rx.el.ul(rx.foreach(refusal.trips, lambda t: rx.el.li(t)), class_name="list-disc pl-6"),
-                rx.cond(refusal.more > 0, rx.el.p("et ", refusal.more, " autre(s) trajet(s).")),
+                rx.cond(
+                    refusal.more > 0,
+                    rx.el.p("et ", refusal.more, rx.cond(refusal.more > 1, " autres trajets.", " autre trajet.")),
+                ),
             ),
         ),
         rx.el.p(ui.link("Voir mes trajets", "/mon-espace/trajets"), class_name="mt-2"),

@@ -16,10 +16,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal_app.domain import actors, audit, tokens
+from portal_app.domain import actors, tokens
 from portal_app.domain.claims_backoffice import open_claim_file
 from portal_app.domain.errors import NotAllowed, NotFound
 from portal_app.domain.personal_data import export_for_session, file_name
+from portal_app.ui.request_origin import remember_request_origin
 from portal_app.ui.session_cookie import SESSION_COOKIE
 
 
@@ -33,7 +34,7 @@ PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosni
 
 
 async def claim_file(request: Request) -> Response:
-    audit.set_origin(request.client.host if request.client else "", request.headers.get("user-agent", ""))
+    remember_request_origin(request)
     try:
         download = await asyncio.to_thread(lambda: open_claim_file(_actor_of(request), request.path_params["file_id"]))
     except NotFound:
@@ -50,7 +51,7 @@ async def claim_file(request: Request) -> Response:
 
 async def personal_data(request: Request) -> Response:
     """The logged-in member's data as a JSON file; without a live member session, off to the login page."""
-    audit.set_origin(request.client.host if request.client else "", request.headers.get("user-agent", ""))
+    remember_request_origin(request)
     try:
         data = await asyncio.to_thread(lambda: export_for_session(_actor_of(request)))
     except NotAllowed:

@@ -39,19 +39,35 @@ SHOWN_ORDER = None  # `fields=SHOWN_ORDER`: focus the first error as the page dr
 MEMBER_HOME = "/mon-espace"
 
 
+async def _show_signed_in(state: rx.State, who: object) -> None:
+    """Whatever page was opened first (reload, bookmark, new tab), the header knows who is there."""
+    if isinstance(who, actors.Member | actors.Adviser):
+        session = await state.get_state(SessionState)
+        role = actors.role_of(who)
+        if not session.is_logged_in or session.role != role:
+            session._signed_in(role)
+
+
 async def actor(state: rx.State) -> actors.Member | actors.Adviser | actors.PendingAdviser:
     """The actor of this request, or NotAllowed. For handlers that need it before any domain call."""
-    return await asyncio.to_thread(actors.resolve, session_digest(state))
+    who = await asyncio.to_thread(actors.resolve, session_digest(state))
+    await _show_signed_in(state, who)
+    return who
 
 
 async def act(state: rx.State, action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run `action(actor, *args)` in a thread, the actor resolved from this request's session there too."""
     digest = session_digest(state)
+    resolved: list[object] = []
 
     def run() -> T:
-        return action(actors.resolve(digest), *args, **kwargs)
+        who = actors.resolve(digest)
+        resolved.append(who)
+        return action(who, *args, **kwargs)
 
-    return await asyncio.to_thread(run)
+    result = await asyncio.to_thread(run)
+    await _show_signed_in(state, resolved[0])
+    return result
 
 
 async def call(action: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -33,8 +33,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from portal_app import settings
-from portal_app.domain import audit, auth, tokens
+from portal_app.domain import auth, tokens
 from portal_app.domain.errors import NotAllowed
+from portal_app.ui.request_origin import remember_request_origin
 
 SESSION_COOKIE = "ea_session"
 LINK_COOKIE = "ea_lien"
@@ -142,7 +143,7 @@ def _same_origin(request: Request) -> bool:
 
 
 def _remember(request: Request) -> None:
-    audit.set_origin(request.client.host if request.client else "", request.headers.get("user-agent", ""))
+    remember_request_origin(request)
 
 
 async def open_session(request: Request) -> Response:

@@ -73,6 +73,14 @@ def test_a_postcode_that_does_not_exist_is_refused(claire):
     assert count(Address) == 0
 
 
+@pytest.mark.parametrize("typed", ["", "   "])
+def test_a_missing_postcode_is_asked_for_not_called_unknown(claire, typed):
+    with pytest.raises(ValidationError) as refused:
+        addresses.add_address(claire.token, address_input(postcode=typed))
+    assert refused.value.errors["postcode"] == "Indiquez le code postal (5 chiffres)."
+    assert count(Address) == 0
+
+
 def test_a_city_that_is_not_in_the_postcode_is_refused_on_the_city_field(claire):
     with pytest.raises(ValidationError) as refused:
         addresses.add_address(claire.token, address_input(postcode="75011", city="Lyon"))

@@ -6,17 +6,21 @@ by their owner or an adviser through the authenticated route.
 from __future__ import annotations
 
 import base64
+import io
 import os
 import shutil
 import socket
+import struct
 import subprocess
 import threading
 import time
 import warnings
+import zlib
 
 import pyotp
 import pytest
 from cryptography.exceptions import InvalidTag
+from pypdf import PdfWriter
 from sqlmodel import select
 
 from portal_app import settings
@@ -104,17 +108,62 @@ def test_an_html_page_named_pdf_is_refused_and_named(claire, entitlement):
     assert nothing_written()
 
 
+def test_a_file_of_another_kind_is_refused(claire, entitlement):
+    assert "n'est pas un fichier PDF, JPEG ou PNG" in refused_files(
+        claire, entitlement, [Upload("f.pdf", b"MZ\x90\x00 an executable")]
+    )
+
+
+def pdf_without_pages() -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\n"
+        b"endobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
+
+
+def password_protected_pdf() -> bytes:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf()))
+    writer.encrypt(user_password="secret", owner_password="secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png_claiming_gigapixels() -> bytes:
+    """A few hundred bytes whose header announces 40 000 × 40 000 pixels (a decompression bomb)."""
+    real = png()
+    header = struct.pack(">IIBBBBB", 40_000, 40_000, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + header
+    return real[:8] + struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk) & 0xFFFFFFFF) + real[33:]
+
+
 @pytest.mark.parametrize(
     "content",
     [
-        b"%PDF-1.4\n<html>no end of file marker",  # a PDF header on something else
-        b"\xff\xd8\xff\xe0 truncated jpeg",
-        b"\x89PNG\r\n\x1a\n" + b"\0" * 30,
-        b"MZ\x90\x00 an executable",
+        pytest.param(b"%PDF-1.4\n<html>no end of file marker", id="pdf-header-on-something-else"),
+        pytest.param(pdf()[: len(pdf()) // 2], id="pdf-cut-in-half"),
+        pytest.param(pdf()[:-40] + b"%%EOF\n", id="pdf-without-cross-reference"),
+        pytest.param(pdf_without_pages(), id="pdf-without-pages"),
+        pytest.param(b"\xff\xd8\xff\xe0 truncated jpeg\xff\xd9", id="jpeg-header-only"),
+        pytest.param(jpeg()[:-12] + b"\xff\xd9", id="jpeg-cut-before-its-scan"),
+        pytest.param(b"\x89PNG\r\n\x1a\n" + b"\0" * 30, id="png-header-only"),
+        pytest.param(png(60, 40)[:-40] + png()[-12:], id="png-cut-in-its-pixels"),
+        pytest.param(png_claiming_gigapixels(), id="png-decompression-bomb"),
     ],
 )
-def test_a_file_that_only_looks_like_an_invoice_is_refused(claire, entitlement, content):
-    assert "n'est pas un fichier PDF, JPEG ou PNG" in refused_files(claire, entitlement, [Upload("f.pdf", content)])
+def test_a_damaged_invoice_is_refused_by_its_field(claire, entitlement, content):
+    """Today's signatures let these through; the parsers open each file whole and refuse them."""
+    reason = refused_files(claire, entitlement, [Upload("facture.pdf", content)])
+
+    assert reason.startswith("« facture.pdf » est endommagé ou incomplet et ne s'ouvre pas")
+    assert nothing_written()
+
+
+def test_a_password_protected_pdf_is_refused_with_its_reason(claire, entitlement):
+    reason = refused_files(claire, entitlement, [Upload("facture.pdf", password_protected_pdf())])
+
+    assert reason == "« facture.pdf » est protégé par un mot de passe : envoyez une version sans mot de passe."
+    assert nothing_written()
 
 
 def test_the_recognised_types():
@@ -356,7 +405,7 @@ def test_the_rotate_file_key_command_re_encrypts_everything(database, claire, en
     result = run_cli(database, "rotate-file-key", PORTAL_FILE_KEYS=f"k1:{k1},k2:{k2}", PORTAL_FILE_KEY_ID="k2")
 
     assert result.returncode == 0, result.stderr
-    assert "2 justificatif(s) rechiffré(s) avec la clé « k2 »." in result.stdout
+    assert "2 justificatifs rechiffrés avec la clé « k2 »." in result.stdout
     assert {f.key_id for f in files_of(reference)} == {"k2"}
     monkeypatch.setattr(settings, "FILE_KEYS_SPEC", f"k2:{k2}")
     monkeypatch.setattr(settings, "FILE_KEY_ID", "k2")

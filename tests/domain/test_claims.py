@@ -233,9 +233,24 @@ def test_the_end_cannot_come_before_the_start(claire, entitlement):
     assert errors["date_to"] == "La date de fin doit être après la date de début."
 
 
-@pytest.mark.parametrize("typed", ["", "06/03/2026", "2026-02-30"])
+@pytest.mark.parametrize("typed", ["06/03/2026", "2026-02-30"])
 def test_a_date_that_is_not_a_date_is_refused(claire, entitlement, typed):
     assert refusal(claire, entitlement, date_from=typed)["date_from"] == "Indiquez une date valide."
+
+
+@pytest.mark.parametrize("typed", ["", "  "])
+def test_a_missing_start_date_is_asked_for(claire, entitlement, typed):
+    errors = refusal(claire, entitlement, date_from=typed)
+
+    assert errors["date_from"] == "Indiquez la date de la prestation (ou de son premier jour)."
+    assert "date_to" not in errors
+
+
+@pytest.mark.parametrize("typed", ["", "   ", None])
+def test_a_blank_end_date_means_a_one_day_service(claire, entitlement, typed):
+    reference = submit(claire, entitlement, date_from="2026-03-02", date_to=typed)
+
+    assert claim_row(reference).service_date_to == claim_row(reference).service_date_from
 
 
 @pytest.mark.parametrize("typed", ["", "   "])
@@ -256,12 +271,22 @@ def test_a_valid_french_iban_is_accepted(claire, entitlement, typed):
 
 
 @pytest.mark.parametrize(
-    "typed", [WRONG_CHECKSUM_IBAN, "FR76 3000 6000 0112 3456 7890", "ceci n'est pas un IBAN", "", "XX76 3000"]
+    "typed", [WRONG_CHECKSUM_IBAN, "FR76 3000 6000 0112 3456 7890", "ceci n'est pas un IBAN", "XX76 3000"]
 )
 def test_an_invalid_iban_is_refused(claire, entitlement, typed):
     errors = refusal(claire, entitlement, iban=typed)
 
     assert errors["iban"] == "Cet IBAN n'est pas valide : vérifiez-le sur votre relevé d'identité bancaire (RIB)."
+    assert nothing_written()
+
+
+@pytest.mark.parametrize("typed", ["", "   ", None])
+def test_a_missing_iban_is_asked_for_not_called_invalid(claire, entitlement, typed):
+    errors = refusal(claire, entitlement, iban=typed)
+
+    assert errors["iban"] == (
+        "Indiquez l'IBAN du compte à rembourser : il figure sur votre relevé d'identité bancaire (RIB)."
+    )
     assert nothing_written()
 
 

@@ -485,7 +485,7 @@ def test_added_documents_join_the_same_claim_which_goes_back_in_progress(adviser
 
     assert [f.filename for f in files_of(claim)] == ["facture.pdf", "acquittee.pdf", "tampon.jpg"]
     assert status(claim) == "in_progress"
-    assert events(claim)[-1].message == "2 pièce(s) ajoutée(s) par l'adhérent"
+    assert events(claim)[-1].message == "2 pièces ajoutées par l'adhérent"
     assert count(Claim) == 1
     [event] = audited("claim_documents_added")
     assert event.detail == claim

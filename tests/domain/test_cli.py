@@ -31,7 +31,7 @@ def test_import_contracts_command_imports_a_good_file(database, tmp_path):
     result = run_cli(database, "import-contracts", str(path))
 
     assert result.returncode == 0, result.stderr
-    assert "2 contrat(s) créé(s)" in result.stdout
+    assert "2 contrats créés" in result.stdout
     assert count(Contract) == 2
     assert count(Beneficiary) == 6
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from portal_app.db.models import OutgoingMail
-from portal_app.domain import auth, tokens
+from portal_app.db.engine import session_scope
+from portal_app.db.models import Account, AuditEvent, OutgoingMail
+from portal_app.domain import auth, clock, tokens
 from portal_app.domain.account import confirm_email_link
 from portal_app.domain.errors import ValidationError
 
@@ -47,10 +48,26 @@ def test_confirmation_link_is_refused_after_49_hours(claire_contract, frozen_clo
     assert account_of(address).email_confirmed_at is None
 
 
-def test_confirmation_link_works_only_once(claire_contract):
+def test_confirmation_link_opened_again_says_the_address_is_already_confirmed(claire_contract):
     address = register(CLAIRE)
     link = tokens.digest(link_token(address, "/confirmation-email"))
     confirm_email_link(link)
+    confirmed_at = account_of(address).email_confirmed_at
+
+    assert confirm_email_link(link) == "Votre adresse e-mail est déjà confirmée : vous pouvez vous connecter."
+    assert account_of(address).email_confirmed_at == confirmed_at
+    assert count(AuditEvent, AuditEvent.action == "email_confirmed") == 1
+
+
+def test_a_used_link_of_an_account_closed_since_is_refused(claire_contract):
+    address = register(CLAIRE)
+    link = tokens.digest(link_token(address, "/confirmation-email"))
+    confirm_email_link(link)
+    with session_scope() as session:
+        account = session.get(Account, account_of(address).id)
+        account.closed_at = clock.now()
+        session.add(account)
+        session.commit()
 
     with pytest.raises(ValidationError) as error:
         confirm_email_link(link)

@@ -85,3 +85,51 @@ def test_check_new_password_names_the_fields_at_fault():
         "new_password": FAQ_PASSWORD_RULE,
         "new_password_confirmation": "La confirmation ne correspond pas au mot de passe.",
     }
+
+
+def test_no_more_bcrypt_computations_run_at_once_than_the_setting_allows(monkeypatch):
+    """A login burst must leave a core to the event loop: the hashing threads queue beyond the bound."""
+    import threading
+
+    import bcrypt
+
+    from portal_app.domain import passwords
+
+    monkeypatch.setattr(passwords, "_BCRYPT_SLOTS", threading.BoundedSemaphore(1))
+    running, most = 0, 0
+    lock = threading.Lock()
+    real_checkpw = bcrypt.checkpw
+
+    def counted_checkpw(password: bytes, hashed: bytes) -> bool:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            return real_checkpw(password, hashed)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(bcrypt, "checkpw", counted_checkpw)
+    stored = passwords.hash_password("Pivoine-Orage-93")
+    results: list[bool] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(passwords.verify_password("Pivoine-Orage-93", stored)))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results == [True] * 4
+    assert most == 1
+
+
+def test_the_default_bound_keeps_a_core_free():
+    import os
+
+    from portal_app import settings
+
+    assert max(1, (os.cpu_count() or 2) - 1) == settings.BCRYPT_THREADS or "PORTAL_BCRYPT_THREADS" in os.environ

@@ -38,6 +38,7 @@ from .support import (
     url_re,
     wait_hydrated,
 )
+from .test_claims import INVOICE_PDF
 
 pytestmark = pytest.mark.e2e
 
@@ -53,10 +54,7 @@ IRIS_CSV = (
 ADVISER = AdviserKeys("accessibilite.e2e@example.fr", "Mangrove-Cerf-Volant-82")
 HOME_HELP = "Aide ménagère"
 VALID_IBAN = "FR76 3000 6000 0112 3456 7890 189"
-PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\n"
-    b"endobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+PDF = INVOICE_PDF  # a one-page PDF: the portal opens every invoice whole (pypdf)
 
 # ---------------------------------------------------------------------------------------------
 # Checks

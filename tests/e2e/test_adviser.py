@@ -590,7 +590,7 @@ def test_contract_import_from_the_browser_is_all_or_nothing(adviser, portal_serv
     # A file with bad lines: every bad line listed with its number and reason, nothing imported.
     upload_contracts(page, "contrats-errones.csv", BAD_IMPORT)
     report = page.locator("#rapport-import")
-    expect(report).to_have_text("Fichier refusé : 2 ligne(s) en erreur, rien n'a été importé.")
+    expect(report).to_have_text("Fichier refusé : 2 lignes en erreur, rien n'a été importé.")
     lines = page.locator("main ul li")
     expect(lines).to_have_count(2)
     expect(lines.nth(0)).to_contain_text("Ligne 5 : offre inconnue « OFFRE_INCONNUE »")
@@ -601,13 +601,13 @@ def test_contract_import_from_the_browser_is_all_or_nothing(adviser, portal_serv
 
     # The corrected file: the contracts are created…
     upload_contracts(page, "contrats-corriges.csv", GOOD_IMPORT)
-    expect(report).to_have_text("Import terminé : 2 contrat(s) créé(s), 0 mis à jour, 0 inchangé(s).")
+    expect(report).to_have_text("Import terminé : 2 contrats créés, 0 mis à jour, 0 inchangé.")
     expect(lines).to_have_count(0)
     assert db_value(db, "SELECT COUNT(*) FROM contract") == contracts_before + 2
     assert "contracts_imported" in audit_actions(db, BACK_OFFICE.email)
     # …the same file again changes nothing…
     upload_contracts(page, "contrats-corriges.csv", GOOD_IMPORT)
-    expect(report).to_have_text("Import terminé : 0 contrat(s) créé(s), 0 mis à jour, 2 inchangé(s).")
+    expect(report).to_have_text("Import terminé : 0 contrat créé, 0 mis à jour, 2 inchangés.")
 
     # …and they can be found at once, by a child's name too, without an account yet.
     goto(page, "/conseiller")

@@ -28,6 +28,7 @@ from .support import (
     wait_hydrated,
 )
 from .support import goto as open_page
+from .test_claims import INVOICE_PDF
 
 pytestmark = pytest.mark.e2e
 
@@ -38,10 +39,7 @@ JULES_CSV = (
 )
 JULES_EMAIL, JULES_PASSWORD = "jules.perrin@example.org", "Clavier-Tabulation-Espace-27"
 VALID_IBAN = "FR76 3000 6000 0112 3456 7890 189"
-PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\n"
-    b"endobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+PDF = INVOICE_PDF  # a one-page PDF: the portal opens every invoice whole (pypdf)
 MAX_TABS = 60
 
 # Focus is visible when the focused element has an outline or a ring (box-shadow).

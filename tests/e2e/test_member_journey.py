@@ -81,13 +81,14 @@ def test_member_journey(kind, new_page, mailbox, wait_for_mail):
     first_link, second_link = link_from(first_mail), link_from(second_mail)
     assert first_link != second_link
 
-    # --- The newest link confirms the address; a link works only once.
+    # --- The newest link confirms the address; opened again, it says so and offers to log in.
     open_link(page, second_link, "/confirmation-email")
     expect(page.get_by_text("Votre adresse e-mail est confirmée")).to_be_visible()
     expect(page).to_have_url(url_re("/confirmation-email"))
     assert "token=" not in page.url, "the secret stays in the address bar"
     open_link(page, second_link, "/confirmation-email")
-    expect(page.get_by_text("Ce lien de confirmation n'est plus valable")).to_be_visible()
+    expect(page.get_by_text("Votre adresse e-mail est déjà confirmée : vous pouvez vous connecter.")).to_be_visible()
+    expect(page.get_by_role("link", name="Aller à la page de connexion")).to_be_visible()
 
     # --- Mon Espace: greeting, contract number, insurer, offer, validity, beneficiaries.
     login(page, email, FIRST_PASSWORD)

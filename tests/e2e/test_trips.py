@@ -366,7 +366,7 @@ def preview(page: Page):
 
 def confirm_plan(page: Page, trips: int) -> None:
     page.get_by_role("button", name="Confirmer la planification").click()
-    expect(page.get_by_role("status").filter(has_text=f"{trips} trajet(s) planifié(s).")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=f"{trips} trajets planifiés.")).to_be_visible()
 
 
 def upcoming_item(page: Page, text: str):
@@ -509,7 +509,7 @@ def test_member_plans_a_series_and_sees_the_skipped_dates(member, places):
     plan = preview(page)
     expect(plan).to_contain_text(f"{long_date(days[1])} — aller et retour")
     expect(plan).to_contain_text(
-        f"Trajets à réserver : 2. Droits restants : {before} trajet(s) aujourd'hui, {before - 2}"
+        f"Trajets à réserver : 2. Droits restants : {before} trajets aujourd'hui, {before - 2}"
     )
     confirm_plan(page, 2)
     expect(page.locator("main p").filter(has_text="Conduite à l'école :").first).to_contain_text(
@@ -533,7 +533,7 @@ def test_member_plans_a_series_and_sees_the_skipped_dates(member, places):
         day += timedelta(days=1)
     trips = 2 * len(booked_days)
     expect(plan).to_contain_text(
-        f"Trajets à réserver : {trips}. Droits restants : {before - 2} trajet(s) aujourd'hui, "
+        f"Trajets à réserver : {trips}. Droits restants : {before - 2} trajets aujourd'hui, "
         f"{before - 2 - trips} après confirmation."
     )
 

@@ -168,3 +168,22 @@ def test_only_a_member_gets_a_calendar_file(claire, outsider):
     assert redirect_of(run(page, TripsState.export_calendar)) == f"/connexion?next={TRIPS}"
     (download,) = run(page_state(TripsState, TRIPS, claire), TripsState.export_calendar)
     assert "text/calendar" in str(download.args)
+
+
+# --- the header on any page opened first ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "page_class"),
+    [("/mon-espace/compte", "AccountState"), ("/mon-espace/mot-de-passe", "PasswordState")],
+)
+def test_a_member_page_opened_directly_shows_the_member_in_the_header(claire, path, page_class):
+    """Reload, bookmark or new tab on « Mon compte »: the header said « Inscription / Connexion »."""
+    from portal_app.ui import member
+
+    state_class = getattr(member, page_class)
+    page = page_state(state_class, path, claire)
+
+    run(page, state_class.load)
+
+    assert session_of(page).is_logged_in and session_of(page).role == "member"

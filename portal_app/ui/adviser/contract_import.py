@@ -6,6 +6,7 @@ import reflex as rx
 
 from portal_app.domain import advisers
 from portal_app.domain.contracts import ImportReport
+from portal_app.domain.formatting import counted
 from portal_app.ui import components as ui
 from portal_app.ui import road
 from portal_app.ui.adviser.nav import adviser_nav, open_back_office
@@ -19,11 +20,8 @@ HEADER_LINE = "numero_adherent;assureur;offre;debut;fin;lien;nom;prenom;date_nai
 
 def summary_of(report: ImportReport) -> str:
     if report.ok:
-        return (
-            f"Import terminé : {report.created} contrat(s) créé(s), {report.updated} mis à jour, "
-            f"{report.unchanged} inchangé(s)."
-        )
-    return f"Fichier refusé : {len(report.errors)} ligne(s) en erreur, rien n'a été importé."
+        return f"Import terminé : {report.summary}."
+    return f"Fichier refusé : {counted(len(report.errors), 'ligne')} en erreur, rien n'a été importé."
 
 
 class ContractImportState(rx.State):

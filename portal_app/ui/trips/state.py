@@ -118,7 +118,7 @@ class TripsState(rx.State):
     children: list[Choice] = []
     homes: list[Choice] = []
     schools: list[Choice] = []
-    remaining: str = ""  # « 12 trajet(s) restant(s) jusqu'au … », "" without an entitlement
+    remaining: str = ""  # « 12 trajets restants jusqu'au … », "" without an entitlement
     upcoming: list[TripView] = []
     past: list[TripView] = []
     tomorrow: str = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from portal_app.domain.formatting import counted
+
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi"]
 SHORT_DIRECTIONS = {"aller": "aller", "retour": "retour"}
 NO_ENTITLEMENT = (
@@ -33,7 +35,7 @@ CALENDAR_FILE_NAME = "trajets.ics"
 
 
 def booked(count: int) -> str:
-    return f"{count} trajet(s) planifié(s)."
+    return f"{counted(count, 'trajet planifié')}."
 
 
 def remaining(summary: str) -> str:
