@@ -218,7 +218,10 @@ EXPORTED: dict[str, tuple[str, tuple[str, ...]]] = {
 
 SECRET = "secret : seule une empreinte est conservée, elle ne vous apprendrait rien"
 EXCLUDED_COLUMNS: dict[str, dict[str, str]] = {
-    "account": {"password_hash": "empreinte irréversible du mot de passe (" + SECRET + ")"},
+    "account": {
+        "password_hash": "empreinte irréversible du mot de passe (" + SECRET + ")",
+        "disabled_at": "comptes conseillers uniquement (désactivation par l'exploitant)",
+    },
     "loginsession": {
         "account_id": "votre compte (section compte)",
         "token_hash": SECRET,
