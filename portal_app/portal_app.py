@@ -7,11 +7,13 @@ import reflex as rx
 from portal_app import settings
 from portal_app.ui.addresses import AddressesState, addresses_page
 from portal_app.ui.adviser.audit_trail import AuditTrailState, audit_trail_page
+from portal_app.ui.adviser.callbacks import AdviserCallbacksState, adviser_callbacks_page
 from portal_app.ui.adviser.contract_import import ContractImportState, contract_import_page
 from portal_app.ui.adviser.member_file import adviser_contract_page
 from portal_app.ui.adviser.member_file_state import AdviserContractState
 from portal_app.ui.adviser.search import AdviserSearchState, adviser_search_page
 from portal_app.ui.background import mail_retry_loop
+from portal_app.ui.callbacks import CallbackState, callback_page
 from portal_app.ui.claim_page import ClaimState, claim_page
 from portal_app.ui.claims import ClaimsState, claims_page
 from portal_app.ui.claims_backoffice import (
@@ -175,6 +177,20 @@ PAGES = [
         "Ma demande de remboursement – Espace Assistance",
         "Le suivi de votre demande de remboursement.",
         ClaimState.load,
+    ),
+    (
+        "/mon-espace/rappel",
+        callback_page,
+        "Être rappelé – Espace Assistance",
+        "Demandez à un conseiller de la plateforme d'assistance de vous rappeler.",
+        CallbackState.load,
+    ),
+    (
+        "/conseiller/rappels",
+        adviser_callbacks_page,
+        "Demandes de rappel – Espace conseiller",
+        "Les demandes de rappel des membres, le premier créneau d'abord.",
+        AdviserCallbacksState.load,
     ),
     (
         "/connexion/verification",

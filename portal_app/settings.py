@@ -7,6 +7,7 @@ production sets PORTAL_ENV=production and must then provide real secrets.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +67,7 @@ BCRYPT_THREADS = max(1, int(os.environ.get("PORTAL_BCRYPT_THREADS") or max(1, (o
 
 
 # Legal notices (/mentions-legales, /donnees-personnelles, /accessibilite): who publishes the portal,
-# who hosts it (an HDS-certified host) and whom to write to. The defaults are demo values, refused in
+# who hosts it (an HDS-certified host), whom to write to and which number to call. The defaults are demo values, refused in
 # production. They are compiled into the public pages when the front end is built.
 DEMO_LEGAL_DEFAULTS = {
     "PORTAL_PUBLISHER_NAME": "Espace Assistance Démo SAS",
@@ -77,6 +78,11 @@ DEMO_LEGAL_DEFAULTS = {
     "PORTAL_DPO_EMAIL": "dpo@espace-assistance.example",
     "PORTAL_HOST_NAME": "Hébergeur Démo Santé (certifié HDS)",
     "PORTAL_HOST_ADDRESS": "2 avenue de l'Exemple, 69000 Lyon",
+    # How a member reaches the platform (Mon Espace, the footer of member pages, every message where a rule
+    # stops the member). The hours are « HH:MM-HH:MM », Monday to Friday except public holidays: the callback
+    # form offers its slots within them.
+    "PORTAL_ASSISTANCE_PHONE": "01 23 45 67 89",
+    "PORTAL_ASSISTANCE_HOURS": "09:00-18:00",
 }
 
 
@@ -92,6 +98,8 @@ CONTACT_EMAIL = _legal("PORTAL_CONTACT_EMAIL")
 DPO_EMAIL = _legal("PORTAL_DPO_EMAIL")
 HOST_NAME = _legal("PORTAL_HOST_NAME")
 HOST_ADDRESS = _legal("PORTAL_HOST_ADDRESS")
+ASSISTANCE_PHONE = _legal("PORTAL_ASSISTANCE_PHONE")
+ASSISTANCE_HOURS = _legal("PORTAL_ASSISTANCE_HOURS")
 
 
 def legal_settings() -> dict[str, str]:
@@ -105,6 +113,8 @@ def legal_settings() -> dict[str, str]:
         "PORTAL_DPO_EMAIL": DPO_EMAIL,
         "PORTAL_HOST_NAME": HOST_NAME,
         "PORTAL_HOST_ADDRESS": HOST_ADDRESS,
+        "PORTAL_ASSISTANCE_PHONE": ASSISTANCE_PHONE,
+        "PORTAL_ASSISTANCE_HOURS": ASSISTANCE_HOURS,
     }
 
 
@@ -117,8 +127,25 @@ class ConfigurationError(RuntimeError):
     """Raised when the portal is started for production with unsafe settings."""
 
 
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def assistance_hours() -> tuple[int, int]:
+    """PORTAL_ASSISTANCE_HOURS as minutes after midnight (opening, closing); ConfigurationError if malformed."""
+    match = _HOURS.match(ASSISTANCE_HOURS.replace(" ", ""))
+    opening = int(match.group(1)) * 60 + int(match.group(2)) if match else 0
+    closing = int(match.group(3)) * 60 + int(match.group(4)) if match else 0
+    if not match or closing <= opening:
+        raise ConfigurationError(
+            f"PORTAL_ASSISTANCE_HOURS must read HH:MM-HH:MM, opening before closing (got {ASSISTANCE_HOURS!r})"
+        )
+    return opening, closing
+
+
 def check_production_settings() -> None:
-    """Refuse to start in production with a default secret or without HTTPS and SMTP."""
+    """Refuse to start with unreadable opening hours, and in production with a default secret or without
+    HTTPS and SMTP or with demo legal values."""
+    assistance_hours()
     if not IS_PRODUCTION:
         return
     problems = []

@@ -10,6 +10,9 @@ from sqlmodel import AutoString, Field, SQLModel
 from portal_app.db.vocabulary import (
     ActorRole,
     AddressKind,
+    CallbackOutcome,
+    CallbackStatus,
+    CallbackSubject,
     ChallengePurpose,
     ClaimStatus,
     ContractStatus,
@@ -357,3 +360,39 @@ class ClaimEvent(TimestampedTable, table=True):
     status: ClaimStatus = _word(30)
     message: str = Field(default="", max_length=2000)
     author_account_id: int | None = Field(default=None, foreign_key="account.id")
+
+
+class CallbackRequest(TimestampedTable, table=True):
+    """« Être rappelé »: a member asks the platform to call back, on a subject, in up to three slots.
+
+    The slots are the starts of the chosen time slots (UTC), earliest first: advisers work through open
+    requests by `slot_1_at`. One open request per account at a time (the partial unique index).
+    """
+
+    __table_args__ = (
+        sa.Index(
+            "uq_callbackrequest_one_open",
+            "account_id",
+            unique=True,
+            postgresql_where=sa.text("status = 'open'"),
+            sqlite_where=sa.text("status = 'open'"),
+        ),
+        one_of("subject", CallbackSubject, "ck_callbackrequest_subject"),
+        one_of("status", CallbackStatus, "ck_callbackrequest_status"),
+        one_of("outcome", CallbackOutcome, "ck_callbackrequest_outcome"),
+    )
+
+    account_id: int = Field(foreign_key="account.id", index=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    subject: CallbackSubject = _word(20)
+    phone: str = Field(max_length=20)  # E.164, +336… or +337…
+    note: str = Field(default="", max_length=500)
+    slot_1_at: datetime = Field(sa_type=sa.DateTime(timezone=True), index=True)
+    slot_2_at: datetime | None = _optional_timestamp()
+    slot_3_at: datetime | None = _optional_timestamp()
+    status: CallbackStatus = _word(20, default=CallbackStatus.OPEN, index=True)
+    outcome: CallbackOutcome | None = _word(20, default=None, nullable=True)
+    adviser_note: str = Field(default="", max_length=500)
+    handled_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    handled_at: datetime | None = _optional_timestamp()
+    cancelled_at: datetime | None = _optional_timestamp()

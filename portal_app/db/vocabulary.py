@@ -119,6 +119,31 @@ class ClaimStatus(StrEnum):
     PAID = "paid"
 
 
+class CallbackSubject(StrEnum):
+    """CallbackRequest.subject: what the member wants to talk about (« Être rappelé »)."""
+
+    TRAJETS = "trajets"
+    REMBOURSEMENT = "remboursement"
+    DOSSIER = "dossier"
+    COMPTE = "compte"
+    AUTRE = "autre"
+
+
+class CallbackStatus(StrEnum):
+    """CallbackRequest.status: open until the member cancels it or an adviser marks it done."""
+
+    OPEN = "open"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+class CallbackOutcome(StrEnum):
+    """CallbackRequest.outcome, set with « done »: the member was called back, or could not be reached."""
+
+    CALLED = "called"
+    UNREACHABLE = "unreachable"
+
+
 class DocumentKind(StrEnum):
     """The kind of document a member says a claim's file is (not stored: only invoices are accepted)."""
 

@@ -17,12 +17,13 @@ from sqlmodel import Session, select
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AssistanceFile, Beneficiary, Contract, Entitlement, Offer
 from portal_app.db.vocabulary import EventType, FileStatus, Unit
-from portal_app.domain import actors, audit, clock
+from portal_app.domain import actors, audit, balances, clock
 from portal_app.domain.actors import Actor
 from portal_app.domain.advisers import require_adviser
 from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.domain.formatting import day_date, long_date
 from portal_app.domain.offers import offer_services, service_label
+from portal_app.domain.quantities import UNITS, format_quantity  # noqa: F401 (format_quantity: imported from here)
 from portal_app.domain.references import next_reference
 from portal_app.domain.registration import RELATION_LABELS
 
@@ -31,12 +32,6 @@ EVENT_TYPES = {
     EventType.IMMOBILISATION: "Immobilisation",
     EventType.MATERNITE: "Maternité",
     EventType.AUTRE: "Autre",
-}
-UNITS = {
-    Unit.TRAJETS: ("trajet", "trajets"),
-    Unit.HEURES: ("heure", "heures"),
-    Unit.JOURS: ("jour", "jours"),
-    Unit.EUROS: ("€", "€"),
 }
 DEFAULT_UNITS = {"transport_scolaire": Unit.TRAJETS, "aide_menagere": Unit.HEURES, "garde_enfants": Unit.HEURES}
 MAX_QUANTITY = 100_000_00
@@ -78,15 +73,6 @@ def parse_quantity(raw: str, unit: str) -> int | None:
         cents = value * 100
         return int(cents) if cents == cents.to_integral_value() else None
     return int(value) if value == value.to_integral_value() else None
-
-
-def format_quantity(quantity: int, unit: str) -> str:
-    if unit == "euros":
-        euros = Decimal(quantity) / 100
-        text = f"{euros:,.2f}".replace(",", "\u202f").replace(".", ",")
-        return f"{text} €"
-    singular, plural = UNITS[unit]
-    return f"{quantity} {singular if quantity == 1 else plural}"
 
 
 def _check_entitlement(
@@ -255,7 +241,8 @@ class EntitlementView:
     valid_from_iso: str
     valid_to_iso: str
     quantity_input: str
-    summary: str
+    summary: str  # Mon Espace: « Aide ménagère : reste 200,00 € jusqu'au … (accordé …, engagé …, payé …) »
+    balance: str  # the adviser's file: « accordé 500,00 €, engagé 300,00 € …, payé 0,00 €, reste 200,00 € »
 
 
 @dataclass(frozen=True)
@@ -269,11 +256,12 @@ class AssistanceFileView:
     entitlements: list[EntitlementView] = field(default_factory=list)
 
 
-def _entitlement_view(e: Entitlement) -> EntitlementView:
-    remaining = max(e.quantity - e.used, 0)
+def _entitlement_view(session: Session, e: Entitlement) -> EntitlementView:
+    b = balances.balance(session, e)
+    remaining = b.remaining
     label = service_label(e.service)
     if e.unit == "euros":
-        summary = f"{label} : {format_quantity(remaining, e.unit)} restants jusqu'au {day_date(e.valid_to)}"
+        summary = f"{label} : {balances.reste_text(b)} jusqu'au {day_date(e.valid_to)} ({balances.detail_text(b)})"
     else:
         singular, plural = UNITS[e.unit]
         word = "restante" if e.unit == "heures" else "restant"  # une heure, un trajet, un jour
@@ -295,6 +283,7 @@ def _entitlement_view(e: Entitlement) -> EntitlementView:
         valid_to_iso=e.valid_to.isoformat(),
         quantity_input=quantity_input,
         summary=summary,
+        balance=balances.balance_text(b),
     )
 
 
@@ -316,7 +305,7 @@ def _views(session: Session, contract_id: int) -> list[AssistanceFileView]:
                 event_date=long_date(f.event_date),
                 beneficiary=f"{beneficiary.first_name} {beneficiary.last_name}",
                 status="ouvert" if f.status == "open" else "clos",
-                entitlements=[_entitlement_view(e) for e in entitlements],
+                entitlements=[_entitlement_view(session, e) for e in entitlements],
             )
         )
     return views

@@ -74,6 +74,10 @@ ACTIONS = {
     "passkey_added": "Clé d'accès ajoutée",
     "passkey_used": "Clé d'accès utilisée",
     "passkey_removed": "Clé d'accès supprimée",
+    "callback_requested": "Demande de rappel envoyée",
+    "callback_cancelled": "Demande de rappel annulée",
+    "callbacks_viewed": "Consultation des demandes de rappel",
+    "callback_done": "Demande de rappel traitée",
 }
 
 

@@ -22,7 +22,7 @@ from portal_app import settings
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AssistanceFile, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
 from portal_app.db.vocabulary import ClaimStatus, DocumentKind
-from portal_app.domain import actors, audit, clock, file_store, mail, mail_texts
+from portal_app.domain import actors, audit, balances, clock, file_store, mail, mail_texts
 from portal_app.domain.actors import Actor
 from portal_app.domain.assistance_files import format_quantity, parse_quantity
 from portal_app.domain.errors import NotFound, ValidationError
@@ -40,7 +40,7 @@ STATUS_LABELS = {
     ClaimStatus.REFUSED: "refusée",
     ClaimStatus.PAID: "payée",
 }
-OPEN_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.IN_PROGRESS, ClaimStatus.DOCUMENTS_REQUESTED)
+OPEN_STATUSES = balances.OPEN_STATUSES
 QUOTE_REFUSED = (
     "Ce service « Demande de remboursement » ne prend pas en charge la gestion des devis quelle que soit la nature "
     "de ceux-ci. Vous devez réaliser ces demandes directement sur votre espace personnel de mutuelle ou d'assurance."
@@ -79,15 +79,9 @@ def _member_account(session: Session, actor: Actor) -> Account:
     return session.get(Account, actors.member(actor).account_id)
 
 
-def _remaining_cents(session: Session, entitlement: Entitlement, excluding_claim: int | None = None) -> int:
-    """What the entitlement still allows: granted − accepted − what open claims already ask."""
-    query = select(sa.func.coalesce(sa.func.sum(Claim.amount_cents), 0)).where(
-        Claim.entitlement_id == entitlement.id, Claim.status.in_(OPEN_STATUSES)
-    )
-    if excluding_claim is not None:
-        query = query.where(Claim.id != excluding_claim)
-    pending = session.exec(query).one()
-    return entitlement.quantity - entitlement.used - int(pending)
+def _remaining_cents(session: Session, entitlement: Entitlement) -> int:
+    """What the entitlement still allows (domain.balances: granted − committed by open claims − paid)."""
+    return balances.remaining(session, entitlement)
 
 
 def _eligible(session: Session, account: Account) -> list[tuple[Entitlement, AssistanceFile]]:
@@ -112,7 +106,7 @@ def claim_choices(actor: Actor) -> list[ClaimChoice]:
         return [
             ClaimChoice(
                 e.id,
-                f"{f.reference} — {service_label(e.service)} (reste {format_quantity(max(_remaining_cents(session, e), 0), 'euros')})",
+                f"{f.reference} — {service_label(e.service)} ({balances.reste_text(balances.balance(session, e))})",
             )
             for e, f in _eligible(session, account)
         ]

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from portal_app.db.engine import get_by_id, session_scope
 from portal_app.db.models import Account, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
 from portal_app.db.vocabulary import ClaimStatus
-from portal_app.domain import actors, audit, clock, file_store, mail, mail_texts
+from portal_app.domain import actors, audit, balances, clock, file_store, mail, mail_texts
 from portal_app.domain.actors import Actor
 from portal_app.domain.advisers import require_adviser
 from portal_app.domain.assistance_files import format_quantity, parse_quantity
@@ -93,7 +93,8 @@ class AdviserClaimView:
     claim: ClaimView
     member: str
     member_number: str
-    remaining: str
+    remaining: str  # the entitlement's « reste », the member's figure (domain.balances)
+    acceptable: str  # at most what this claim may be accepted for: its amount, within what is not accepted yet
 
 
 def adviser_claim(actor: Actor, reference: str) -> AdviserClaimView:
@@ -113,12 +114,15 @@ def adviser_claim(actor: Actor, reference: str) -> AdviserClaimView:
             detail=claim.reference,
         )
         entitlement = session.get(Entitlement, claim.entitlement_id)
-        remaining = entitlement.quantity - entitlement.used
+        remaining = balances.remaining(session, entitlement)  # the member's figure (claim form, Mon Espace)
         return AdviserClaimView(
             claim=claim_view(session, claim),
             member=f"{contract.holder_first_name} {contract.holder_last_name}",
             member_number=contract.member_number,
-            remaining=format_quantity(max(remaining, 0), "euros"),
+            remaining=format_quantity(remaining, "euros"),
+            acceptable=format_quantity(
+                max(min(claim.amount_cents, entitlement.quantity - entitlement.used), 0), "euros"
+            ),
         )
 
 

@@ -184,3 +184,17 @@ def passkey_removed(first_name: str, name: str, when: str) -> tuple[str, str]:
         "Si vous n'êtes pas à l'origine de cette suppression, changez votre mot de passe et contactez votre "
         "conseiller." + SIGNATURE,
     )
+
+
+def callback_requested(first_name: str, subject: str, slots: list[str], phone: str) -> tuple[str, str]:
+    """The confirmation of « Être rappelé »: the subject, the slots and the number; never the member's note."""
+    listed = "\n".join(f"- {slot}" for slot in slots)
+    return (
+        "Votre demande de rappel est enregistrée – Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        f"Un conseiller de la plateforme d'assistance vous appellera au {phone}, sur l'un des créneaux que vous "
+        f"avez choisis :\n\n{listed}\n\n"
+        f"Sujet : {subject}.\n\n"
+        "Vous pouvez suivre ou annuler cette demande dans votre Espace Assistance : "
+        f"{settings.PUBLIC_URL}/mon-espace/rappel" + SIGNATURE,
+    )

@@ -25,6 +25,7 @@ from portal_app.db.models import (
     AssistanceFile,
     AuditEvent,
     Beneficiary,
+    CallbackRequest,
     Claim,
     ClaimEvent,
     ClaimFile,
@@ -191,6 +192,25 @@ EXPORTED: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "claimevent": ("historique_demandes", ("id", "created_at", "claim_id", "status", "message")),
     "claimfile": ("justificatifs", ("id", "created_at", "claim_id", "filename", "content_type", "size_bytes")),
+    "callbackrequest": (
+        "demandes_de_rappel",
+        (
+            "id",
+            "created_at",
+            "updated_at",
+            "subject",
+            "phone",
+            "note",
+            "slot_1_at",
+            "slot_2_at",
+            "slot_3_at",
+            "status",
+            "outcome",
+            "adviser_note",
+            "handled_at",
+            "cancelled_at",
+        ),
+    ),
     "outgoingmail": ("emails_envoyes", ("id", "created_at", "recipient", "subject", "sent_at")),
     "auditevent": (
         "journal",
@@ -200,7 +220,10 @@ EXPORTED: dict[str, tuple[str, tuple[str, ...]]] = {
 
 SECRET = "secret : seule une empreinte est conservée, elle ne vous apprendrait rien"
 EXCLUDED_COLUMNS: dict[str, dict[str, str]] = {
-    "account": {"password_hash": "empreinte irréversible du mot de passe (" + SECRET + ")"},
+    "account": {
+        "password_hash": "empreinte irréversible du mot de passe (" + SECRET + ")",
+        "disabled_at": "comptes conseillers uniquement (désactivation par l'exploitant)",
+    },
     "loginsession": {
         "account_id": "votre compte (section compte)",
         "token_hash": SECRET,
@@ -228,6 +251,11 @@ EXCLUDED_COLUMNS: dict[str, dict[str, str]] = {
         "updated_at": "technique",
         "key_id": "technique (nom de la clé de chiffrement)",
         "ciphertext": "le contenu de la facture, non inclus : téléchargeable depuis la page de la demande",
+    },
+    "callbackrequest": {
+        "account_id": "votre compte (section compte)",
+        "contract_id": "votre contrat (section contrat)",
+        "handled_by_account_id": "un conseiller : remplacé par « conseiller »",
     },
     "outgoingmail": {
         "updated_at": "technique",
@@ -378,6 +406,12 @@ def export_personal_data(session: Session, account_id: int) -> dict[str, Any]:
         session.exec(select(Trip).where(Trip.account_id == account.id).order_by(Trip.trip_date, Trip.id)),
     )
     data["demandes_remboursement"] = _claims(session, account)
+    data["demandes_de_rappel"] = [
+        _row("callbackrequest", r) | {"traite_par": "conseiller" if r.handled_by_account_id else ""}
+        for r in session.exec(
+            select(CallbackRequest).where(CallbackRequest.account_id == account.id).order_by(CallbackRequest.id)
+        )
+    ]
     data["emails_envoyes"] = _rows(
         "outgoingmail",
         session.exec(select(OutgoingMail).where(OutgoingMail.recipient == account.email).order_by(OutgoingMail.id)),

@@ -136,6 +136,15 @@ def claim_details() -> rx.Component:
         rx.el.section(
             rx.el.h2(texts.CLAIM_HEADING, c.reference, class_name="mb-3 text-xl font-semibold"),
             claim_summary(c),
+            rx.cond(
+                c.status == "refused",
+                rx.el.p(
+                    "Votre demande a été refusée (le motif est dans le suivi ci-dessous).",
+                    ui.call_platform(),
+                    id="refus-appeler",
+                    class_name="mt-2 rounded-md border-l-4 border-red-700 bg-red-50 p-4 text-red-900",
+                ),
+            ),
             class_name="mb-8",
         ),
         rx.cond(ClaimState.documents_requested, add_documents_section()),

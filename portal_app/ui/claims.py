@@ -254,7 +254,7 @@ def claim_form() -> rx.Component:
                 no_validate=True,
                 class_name="max-w-xl",
             ),
-            rx.el.p(texts.NO_CHOICE_TEXT, id="aucun-service"),
+            rx.el.p(texts.NO_CHOICE_TEXT, ui.call_platform(""), id="aucun-service"),
         ),
     )
 

@@ -142,6 +142,7 @@ class AdviserClaimState(rx.State):
     member: str = ""
     member_number: str = ""
     remaining: str = ""
+    acceptable: str = ""
     errors: dict[str, str] = {}
     message: str = ""
     _reference: str = ""
@@ -154,11 +155,12 @@ class AdviserClaimState(rx.State):
     async def _reload(self) -> None:
         view = await road.act(self, claims_backoffice.adviser_claim, self._reference)
         await signed_in_adviser(self)
-        self.claim, self.member, self.member_number, self.remaining = (
+        self.claim, self.member, self.member_number, self.remaining, self.acceptable = (
             view.claim,
             view.member,
             view.member_number,
             view.remaining,
+            view.acceptable,
         )
         self.loaded = True
 
@@ -294,8 +296,8 @@ def decisions() -> rx.Component:
                     "amount",
                     errors,
                     hint=rx.fragment(
-                        "Au plus le montant demandé et ce que le droit permet encore (",
-                        AdviserClaimState.remaining,
+                        "Au plus le montant demandé, dans ce que le droit permet encore (",
+                        AdviserClaimState.acceptable,
                         ").",
                     ),
                     default_value=AdviserClaimState.amount_input,
@@ -383,7 +385,9 @@ def adviser_claim_page() -> rx.Component:
                             rx.el.dl(
                                 ui.definition("Membre", AdviserClaimState.member),
                                 ui.definition("Numéro adhérent", AdviserClaimState.member_number),
-                                ui.definition("Reste sur le droit", AdviserClaimState.remaining),
+                                ui.definition(
+                                    "Reste sur le droit (comme le voit le membre)", AdviserClaimState.remaining
+                                ),
                             ),
                             claim_summary(c),
                             class_name="mb-8",

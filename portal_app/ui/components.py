@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.domain import platform
 from portal_app.ui.session_state import SessionState
 
 INPUT_CLASS = (
@@ -90,9 +91,35 @@ FOOTER_LINKS = (
 )
 
 
+def call_link(**props) -> rx.Component:
+    """« Appeler le 01 23 45 67 89 », a `tel:` link (the number comes from the settings, at build time)."""
+    return rx.el.a(platform.call_text(), href=platform.phone_href(), class_name=LINK_CLASS + " font-semibold", **props)
+
+
+def call_platform(lead: str = "Pour en parler avec un conseiller de la plateforme d'assistance : ") -> rx.Component:
+    """Next to a message where a rule stops the member: the number to call and when."""
+    return rx.el.span(
+        " ",
+        lead,
+        call_link(),
+        f" ({platform.hours_text()}).",
+        class_name="call-platform",
+    )
+
+
 def footer() -> rx.Component:
     return rx.el.footer(
         rx.el.div(
+            rx.cond(
+                SessionState.is_logged_in & (SessionState.role == "member"),
+                rx.el.p(
+                    "Plateforme d'assistance : ",
+                    call_link(),
+                    f", {platform.hours_text()}.",
+                    id="contact-plateforme",
+                    class_name="mb-3",
+                ),
+            ),
             rx.el.nav(
                 rx.el.ul(
                     *[rx.el.li(link(text, href), class_name="py-1") for text, href in FOOTER_LINKS],

@@ -78,7 +78,7 @@ def data_rights_section() -> rx.Component:
         rx.el.p(CLOSE_TEXT, class_name="mb-4 text-slate-800"),
         rx.el.form(
             rx.el.div(
-                rx.cond(refusal != "", refusal, ""),
+                rx.cond(refusal != "", rx.fragment(refusal, ui.call_platform()), ""),
                 id="close_account",
                 role="alert",
                 tab_index=-1,

@@ -10,7 +10,7 @@ import dataclasses
 
 import reflex as rx
 
-from portal_app.domain import account, actors, assistance_files
+from portal_app.domain import account, actors, assistance_files, platform
 from portal_app.domain.passwords import ADVICE_TEXT, RULE_TEXT
 from portal_app.domain.phone import PHONE_RULE
 from portal_app.ui import components as ui
@@ -68,6 +68,21 @@ def member_file_card(f: dict) -> rx.Component:
     )
 
 
+def reach_platform_section() -> rx.Component:
+    """« Joindre la plateforme »: the number (a `tel:` link), the hours."""
+    return rx.el.section(
+        rx.el.h2("Joindre la plateforme d'assistance", class_name="mb-3 text-xl font-semibold"),
+        rx.el.p(ui.call_link(id="appeler-plateforme"), class_name="mb-1 text-lg"),
+        rx.el.p("Ouverte ", platform.hours_text(), ".", class_name="mb-3 text-slate-800"),
+        rx.el.p(
+            "Vous préférez qu'un conseiller vous appelle ? ",
+            ui.link("Être rappelé", "/mon-espace/rappel"),
+        ),
+        id="joindre-plateforme",
+        class_name="mb-8 rounded-md border border-slate-300 p-4",
+    )
+
+
 class MemberHomeState(rx.State):
     loaded: bool = False
     overview: dict[str, str] = {}
@@ -109,7 +124,10 @@ def member_home_page() -> rx.Component:
                     rx.cond(
                         ~MemberHomeState.is_valid,
                         ui.notice(
-                            "Votre offre n'est plus en cours de validité : rapprochez-vous de votre conseiller.",
+                            rx.fragment(
+                                "Votre offre n'est plus en cours de validité : rapprochez-vous de votre conseiller.",
+                                ui.call_platform(),
+                            ),
                             "error",
                         ),
                     ),
@@ -120,14 +138,16 @@ def member_home_page() -> rx.Component:
                     rx.cond(
                         MemberHomeState.files.length() > 0,
                         rx.foreach(MemberHomeState.files, member_file_card),
-                        rx.el.p(NO_FILE_TEXT, class_name="text-slate-800"),
+                        rx.el.p(NO_FILE_TEXT, ui.call_platform(""), class_name="text-slate-800"),
                     ),
                     class_name="mb-8",
                 ),
                 rx.el.section(
                     rx.el.h2("Bénéficiaires", class_name="mb-3 text-xl font-semibold"),
                     rx.el.ul(rx.foreach(MemberHomeState.beneficiaries, beneficiary_item)),
+                    class_name="mb-8",
                 ),
+                reach_platform_section(),
             ),
             ui.loading(),
         ),

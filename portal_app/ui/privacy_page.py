@@ -41,6 +41,11 @@ RETENTION = [
         "commerce), qui couvrent aussi la prescription des contrats d'assurance et de mutuelle.",
     ),
     (
+        "Demandes de rappel",
+        "Sujet, créneaux choisis, numéro à rappeler, votre remarque, et le résultat de l'appel noté par le conseiller",
+        "Tant que votre compte est ouvert. À sa clôture, supprimées.",
+    ),
+    (
         "Journal d'audit",
         "Connexions, déconnexions, modifications, et chaque consultation de votre dossier par un conseiller "
         "(date, auteur, adresse IP, navigateur)",
@@ -59,6 +64,7 @@ EXPORT_CONTENTS = (
     "votre contrat et ses bénéficiaires ;",
     "vos adresses et vos trajets ;",
     "vos demandes de remboursement, avec leur IBAN, leur historique et les messages des conseillers ;",
+    "vos demandes de rappel (« Être rappelé ») et leur résultat ;",
     "le journal d'audit de votre compte (connexions, modifications, consultations par un conseiller) ;",
     "les e-mails que le portail vous a envoyés.",
 )
@@ -69,6 +75,7 @@ CLOSING_STEPS = (
     "vos trajets à venir sont annulés ; les trajets passés ou déjà annulés sont conservés, marqués "
     "« annulé », pour les comptes du transporteur ;",
     "vos adresses sont supprimées, ou anonymisées quand un trajet conservé y renvoie ;",
+    "vos demandes de rappel sont supprimées ;",
     "toutes vos connexions ouvertes sont fermées et vos clés d'accès supprimées ;",
     "les données personnelles de votre compte (adresse e-mail, téléphone, mot de passe) sont effacées ou anonymisées ;",
     "ce que la loi oblige à garder est conservé, et seulement pour la durée indiquée plus haut : vos "

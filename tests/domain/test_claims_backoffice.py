@@ -155,7 +155,9 @@ def test_the_claims_page_shows_member_entitlement_files_and_history(adviser, cla
     page = claims_backoffice.adviser_claim(adviser.token, reference)
 
     assert (page.member, page.member_number) == ("Claire Martin", "AB 123 456")
-    assert page.remaining == "1\u202f500,00 €"
+    # The member's « reste » (2 000 − 500 accepted − 150 asked), and what this claim may be accepted for.
+    assert page.remaining == "1\u202f350,00 €"
+    assert page.acceptable == "150,00 €"
     assert page.claim.reference == reference
     assert page.claim.iban == "FR76 •••• •••• •••• 0189"
     assert [f.filename for f in page.claim.files] == ["facture.pdf", "photo.png"]

@@ -102,6 +102,11 @@ def test_the_export_holds_every_section_and_what_the_member_did(frozen_clock, ad
     assert "ciphertext" not in invoice
     assert any("factures" in note and "pas inclus" in note for note in data["a_savoir"])
 
+    [callback] = data["demandes_de_rappel"]
+    assert (
+        callback["subject"] == "trajets" and callback["outcome"] == "called" and callback["traite_par"] == "conseiller"
+    )
+
     subjects = [m["subject"] for m in data["emails_envoyes"]]
     assert any(s.startswith("Confirmez votre adresse e-mail") for s in subjects)
     assert any(everything.claim in s for s in subjects)

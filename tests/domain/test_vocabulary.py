@@ -43,6 +43,9 @@ def test_every_closed_vocabulary_has_its_check():
         ("assistancefile", "ck_assistancefile_status"),
         ("auditevent", "ck_auditevent_actor_role"),
         ("beneficiary", "ck_beneficiary_relation"),
+        ("callbackrequest", "ck_callbackrequest_outcome"),
+        ("callbackrequest", "ck_callbackrequest_status"),
+        ("callbackrequest", "ck_callbackrequest_subject"),
         ("claim", "ck_claim_status"),
         ("claimevent", "ck_claimevent_status"),
         ("contract", "ck_contract_status"),
@@ -50,6 +53,7 @@ def test_every_closed_vocabulary_has_its_check():
         ("entitlement", "ck_entitlement_unit"),
         ("trip", "ck_trip_direction"),
         ("trip", "ck_trip_status"),
+        ("webauthnchallenge", "ck_webauthnchallenge_purpose"),
     ]
     assert CHECKS[("claim", "ck_claim_status")] == ("status", {s.value for s in ClaimStatus})
     assert CHECKS[("trip", "ck_trip_status")] == ("status", {s.value for s in TripStatus})

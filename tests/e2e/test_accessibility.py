@@ -326,6 +326,7 @@ MEMBER_PAGES = [
     "/mon-espace/adresses",
     "/mon-espace/trajets",
     "/mon-espace/remboursements",
+    "/mon-espace/rappel",
 ]
 
 
@@ -433,6 +434,7 @@ ADVISER_PAGES = [
     "/conseiller",
     "/conseiller/trajets",
     "/conseiller/remboursements",
+    "/conseiller/rappels",
     "/conseiller/import",
     "/conseiller/journal",
 ]

@@ -436,7 +436,7 @@ def test_member_reads_what_remains_of_the_demo_file(new_page):
     until = day_date(today_in_paris() + timedelta(days=30))
     expect(files).to_contain_text(f"Conduite à l'école : 20 trajets restants jusqu'au {until}")
     expect(files).to_contain_text(
-        re.compile(rf"Aide ménagère : [\d\u202f ]+,\d\d € restants jusqu'au {re.escape(until)}"), timeout=2_000
+        re.compile(rf"Aide ménagère : reste [\d\u202f ]+,\d\d € jusqu'au {re.escape(until)}"), timeout=2_000
     )
 
 

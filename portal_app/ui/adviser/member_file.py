@@ -18,12 +18,8 @@ def entitlement_row(e: rx.Var[assistance_files.EntitlementView]) -> rx.Component
     return rx.el.li(
         rx.el.p(
             rx.el.span(e.service_label, class_name="font-semibold"),
-            " : accordé ",
-            e.granted,
-            ", utilisé ",
-            e.used,
-            ", reste ",
-            e.remaining,
+            " : ",
+            e.balance,
             " — du ",
             e.valid_from,
             " au ",

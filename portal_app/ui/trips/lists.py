@@ -87,9 +87,20 @@ def trip_item(t: TripView, upcoming: bool) -> rx.Component:
         rx.cond(t.notes != "", rx.el.p("Remarques : ", t.notes, class_name="text-sm text-slate-700")),
         rx.cond(
             TripsState.trip_error_id == t.trip_id,
-            rx.el.p(TripsState.trip_error, role="alert", class_name="mt-2 font-medium text-red-700"),
+            rx.el.p(
+                TripsState.trip_error, ui.call_platform(), role="alert", class_name="mt-2 font-medium text-red-700"
+            ),
         ),
-        rx.cond(t.can_change, trip_actions(t)) if upcoming else rx.fragment(),
+        rx.cond(
+            t.can_change,
+            trip_actions(t),
+            rx.cond(
+                t.status != "cancelled",
+                rx.el.p(texts.NO_MORE_CHANGES, ui.call_platform(""), class_name="mt-2 text-sm text-slate-800"),
+            ),
+        )
+        if upcoming
+        else rx.fragment(),
         class_name="border-b border-slate-200 py-3",
     )
 

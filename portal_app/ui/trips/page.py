@@ -18,8 +18,8 @@ def missing_prerequisites() -> rx.Component:
     return rx.el.div(
         rx.el.h2("Avant de planifier", class_name="mb-2 text-lg font-semibold"),
         rx.el.ul(
-            rx.cond(TripsState.remaining == "", rx.el.li(texts.NO_ENTITLEMENT)),
-            rx.cond(TripsState.children.length() == 0, rx.el.li(texts.NO_CHILD)),
+            rx.cond(TripsState.remaining == "", rx.el.li(texts.NO_ENTITLEMENT, ui.call_platform(""))),
+            rx.cond(TripsState.children.length() == 0, rx.el.li(texts.NO_CHILD, ui.call_platform(""))),
             rx.cond(
                 TripsState.homes.length() == 0,
                 rx.el.li(texts.NO_HOME, " ", ui.link("Ajouter une adresse", "/mon-espace/adresses")),
@@ -44,7 +44,10 @@ def trips_page() -> rx.Component:
                 member_nav(),
                 rx.el.div(
                     rx.cond(TripsState.message != "", ui.notice(TripsState.message, "success")),
-                    rx.cond(TripsState.problem != "", ui.notice(TripsState.problem, "error")),
+                    rx.cond(
+                        TripsState.problem != "",
+                        ui.notice(rx.fragment(TripsState.problem, ui.call_platform()), "error"),
+                    ),
                     id="message-trajets",
                     tab_index=-1,
                 ),

@@ -21,6 +21,10 @@ RULES_HINT = (
     "Un trajet se planifie, se modifie ou s'annule au plus tard la veille à 18 h. Les week-ends, jours fériés et "
     "vacances scolaires de la zone de l'établissement ne sont pas réservés."
 )
+NO_MORE_CHANGES = (
+    "Ce trajet ne peut plus être modifié ni annulé en ligne : la limite est la veille à 18 h. Pour un changement "
+    "de dernière minute, appelez la plateforme d'assistance :"
+)
 FORM_CHANGED = "Vous avez modifié le formulaire : cliquez de nouveau sur « Voir les dates »."
 CANCELLED = "Le trajet est annulé : votre droit est recrédité d'un trajet."
 CHANGED = "L'heure du trajet est modifiée. Le transporteur recevra la nouvelle heure."
