@@ -5,7 +5,8 @@ explicit confirmation. Refused while a reimbursement claim is still being handle
 transaction: the farewell e-mail is queued to the member's address, trips to come are cancelled (past
 ones kept), addresses are deleted (or anonymised when a kept trip refers to them), sessions and links
 are deleted, the account is anonymised and released from its contract (the holder can register again).
-Claims, their invoices and the audit trail are kept for legal reasons.
+Claims, their invoices, message threads (see domain.messages for why) and the audit trail are kept for
+legal reasons; a thread waiting for an answer leaves the advisers' queue.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from portal_app.db.models import (
     Trip,
 )
 from portal_app.db.vocabulary import ClaimStatus
-from portal_app.domain import actors, audit, auth, clock, mail, mail_texts, trips
+from portal_app.domain import actors, audit, auth, clock, mail, mail_texts, messages, trips
 from portal_app.domain.actors import Actor
 from portal_app.domain.claims import OPEN_STATUSES, STATUS_LABELS
 from portal_app.domain.errors import NotAllowed, ValidationError
@@ -129,6 +130,7 @@ def close_account(session: Session, account_id: int, password: str, confirmation
     ).all():
         trips.release(session, trip)
     _erase_addresses(session, account)
+    messages.forget_waiting(session, account.id)
 
     for model in (LoginSession, EmailToken, SecondFactor, RecoveryCode):
         session.execute(sa.delete(model).where(model.account_id == account.id))

@@ -69,6 +69,10 @@ ACTIONS = {
     "claim_viewed": "Consultation d'une demande de remboursement",
     "claim_file_downloaded": "Justificatif téléchargé",
     "claim_decided": "Décision sur une demande de remboursement",
+    "message_thread_started": "Message envoyé à la plateforme (nouvelle conversation)",
+    "message_sent": "Message envoyé à la plateforme",
+    "message_thread_viewed": "Consultation d'une conversation par un conseiller",
+    "message_answered": "Réponse d'un conseiller à un message",
     "personal_data_exported": "Données personnelles téléchargées",
     "account_closed": "Compte clôturé",
 }

@@ -33,6 +33,8 @@ from portal_app.db.models import (
     Entitlement,
     Insurer,
     LoginSession,
+    Message,
+    MessageThread,
     Offer,
     OutgoingMail,
     Trip,
@@ -189,6 +191,11 @@ EXPORTED: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "claimevent": ("historique_demandes", ("id", "created_at", "claim_id", "status", "message")),
     "claimfile": ("justificatifs", ("id", "created_at", "claim_id", "filename", "content_type", "size_bytes")),
+    "messagethread": (
+        "messages",
+        ("id", "created_at", "account_id", "contract_id", "assistance_file_id", "subject", "last_message_at"),
+    ),
+    "message": ("messages_du_fil", ("id", "created_at", "thread_id", "author_role", "body", "read_at")),
     "outgoingmail": ("emails_envoyes", ("id", "created_at", "recipient", "subject", "sent_at")),
     "auditevent": (
         "journal",
@@ -220,6 +227,8 @@ EXCLUDED_COLUMNS: dict[str, dict[str, str]] = {
         "key_id": "technique (nom de la clé de chiffrement)",
         "ciphertext": "le contenu de la facture, non inclus : téléchargeable depuis la page de la demande",
     },
+    "messagethread": {"updated_at": "technique", "waiting_since": "technique (file d'attente des conseillers)"},
+    "message": {"updated_at": "technique", "author_account_id": "remplacé par auteur (vous ou conseiller)"},
     "outgoingmail": {
         "updated_at": "technique",
         "body": "effacé dès l'envoi (il peut contenir un lien à usage unique)",
@@ -305,6 +314,21 @@ def _claims(session: Session, account: Account) -> list[dict[str, Any]]:
     return result
 
 
+def _threads(session: Session, account: Account) -> list[dict[str, Any]]:
+    threads = session.exec(
+        select(MessageThread).where(MessageThread.account_id == account.id).order_by(MessageThread.id)
+    )
+    result = []
+    for thread in threads:
+        entry = _row("messagethread", thread)
+        entry[EXPORTED["message"][0]] = [
+            {**_row("message", m), "auteur": _author(account, m.author_account_id)}
+            for m in session.exec(select(Message).where(Message.thread_id == thread.id).order_by(Message.id))
+        ]
+        result.append(entry)
+    return result
+
+
 def _assistance_files(session: Session, contract_id: int | None) -> list[dict[str, Any]]:
     if contract_id is None:
         return []
@@ -367,6 +391,7 @@ def export_personal_data(session: Session, account_id: int) -> dict[str, Any]:
         session.exec(select(Trip).where(Trip.account_id == account.id).order_by(Trip.trip_date, Trip.id)),
     )
     data["demandes_remboursement"] = _claims(session, account)
+    data["messages"] = _threads(session, account)
     data["emails_envoyes"] = _rows(
         "outgoingmail",
         session.exec(select(OutgoingMail).where(OutgoingMail.recipient == account.email).order_by(OutgoingMail.id)),

@@ -1,11 +1,12 @@
 """A member with something in every table the export covers: addresses (one deleted), a past and a future
-trip, an assistance file with rights, a claim with an invoice and an adviser's step, mail, audit entries."""
+trip, an assistance file with rights, a claim with an invoice and an adviser's step, a message thread
+answered by an adviser, mail, audit entries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal_app.domain import addresses, claims_backoffice, trips
+from portal_app.domain import addresses, claims_backoffice, messages, messages_desk, trips
 
 from .advisers_support import Adviser
 from .claims_support import entitlement_of, open_file, relogin, relogin_adviser, submit
@@ -39,6 +40,8 @@ def build_everything(frozen_clock, adviser: Adviser, claire: Member) -> Everythi
     claims_backoffice.decide(
         adviser.token, reference, "in_progress", "submitted", message="Nous étudions votre facture."
     )
+    thread = messages.start_thread(claire.token, "Question sur l'aide ménagère", "Combien d'heures par semaine ?")
+    messages_desk.reply(adviser.token, thread, "Jusqu'à dix heures par semaine.")
     frozen_clock.set(paris(2026, 3, 13, 10, 0))
     return Everything(
         relogin(claire), home, school, old_home, "2026-03-12", "2026-03-16", reference, relogin_adviser(adviser)
