@@ -10,6 +10,8 @@ from portal_app.ui.adviser.audit_trail import AuditTrailState, audit_trail_page
 from portal_app.ui.adviser.contract_import import ContractImportState, contract_import_page
 from portal_app.ui.adviser.member_file import adviser_contract_page
 from portal_app.ui.adviser.member_file_state import AdviserContractState
+from portal_app.ui.adviser.message_thread import AdviserThreadState, adviser_thread_page
+from portal_app.ui.adviser.messages import AdviserMessagesState, adviser_messages_page
 from portal_app.ui.adviser.search import AdviserSearchState, adviser_search_page
 from portal_app.ui.background import mail_retry_loop
 from portal_app.ui.claim_page import ClaimState, claim_page
@@ -50,6 +52,8 @@ from portal_app.ui.member import (
     member_home_page,
     password_page,
 )
+from portal_app.ui.message_thread import MessageThreadState, message_thread_page
+from portal_app.ui.messages import MessagesState, messages_page
 from portal_app.ui.privacy_page import privacy_page
 from portal_app.ui.registration import RegistrationState, registration_page
 from portal_app.ui.run_sheet import RunSheetState, run_sheet_page
@@ -175,6 +179,20 @@ PAGES = [
         ClaimState.load,
     ),
     (
+        "/mon-espace/messages",
+        messages_page,
+        "Mes messages – Espace Assistance",
+        "Écrivez à la plateforme d'assistance et lisez ses réponses.",
+        MessagesState.load,
+    ),
+    (
+        "/mon-espace/messages/fil",
+        message_thread_page,
+        "Conversation – Espace Assistance",
+        "Une conversation avec la plateforme d'assistance.",
+        MessageThreadState.load,
+    ),
+    (
         "/connexion/verification",
         second_factor_page,
         "Vérification en deux étapes – Espace Assistance",
@@ -215,6 +233,20 @@ PAGES = [
         "Demande de remboursement – Espace conseiller",
         "Une demande de remboursement, ses justificatifs et la décision.",
         AdviserClaimState.load,
+    ),
+    (
+        "/conseiller/messages",
+        adviser_messages_page,
+        "Messages – Espace conseiller",
+        "Les messages des membres en attente de réponse.",
+        AdviserMessagesState.load,
+    ),
+    (
+        "/conseiller/messages/fil",
+        adviser_thread_page,
+        "Conversation – Espace conseiller",
+        "Une conversation avec un membre.",
+        AdviserThreadState.load,
     ),
     (
         "/conseiller/import",

@@ -15,6 +15,7 @@ def adviser_nav() -> rx.Component:
         ui.nav_link("Recherche", "/conseiller"),
         ui.nav_link("Trajets du jour", "/conseiller/trajets"),
         ui.nav_link("Remboursements", "/conseiller/remboursements"),
+        ui.nav_link("Messages", "/conseiller/messages"),
         ui.nav_link("Import de contrats", "/conseiller/import"),
         ui.nav_link("Journal d'audit", "/conseiller/journal"),
         aria_label="Espace conseiller",
