@@ -326,6 +326,7 @@ MEMBER_PAGES = [
     "/mon-espace/adresses",
     "/mon-espace/trajets",
     "/mon-espace/remboursements",
+    "/mon-espace/messages",
 ]
 
 
@@ -435,6 +436,7 @@ ADVISER_PAGES = [
     "/conseiller/remboursements",
     "/conseiller/import",
     "/conseiller/journal",
+    "/conseiller/messages",
 ]
 
 

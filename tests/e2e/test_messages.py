@@ -117,6 +117,7 @@ def test_a_member_writes_an_adviser_answers_and_the_mail_holds_no_text(
     adviser.get_by_role("link", name=SUBJECT).click()
     expect(adviser).to_have_url(re.compile(r"/conseiller/messages/fil\?id=\d+"))
     expect(adviser.locator("#messages-du-fil li").first).to_contain_text("Claire Martin")
+    assert_no_axe_violations(adviser, "/conseiller/messages/fil")
     adviser.get_by_label("Votre réponse au membre").fill(ANSWER)
     adviser.get_by_role("button", name="Envoyer la réponse").click()
     expect(adviser.get_by_text("Réponse envoyée")).to_be_visible()
