@@ -11,6 +11,8 @@ from portal_app.ui.adviser.callbacks import AdviserCallbacksState, adviser_callb
 from portal_app.ui.adviser.contract_import import ContractImportState, contract_import_page
 from portal_app.ui.adviser.member_file import adviser_contract_page
 from portal_app.ui.adviser.member_file_state import AdviserContractState
+from portal_app.ui.adviser.message_thread import AdviserThreadState, adviser_thread_page
+from portal_app.ui.adviser.messages import AdviserMessagesState, adviser_messages_page
 from portal_app.ui.adviser.search import AdviserSearchState, adviser_search_page
 from portal_app.ui.background import mail_retry_loop
 from portal_app.ui.callbacks import CallbackState, callback_page
@@ -52,6 +54,8 @@ from portal_app.ui.member import (
     member_home_page,
     password_page,
 )
+from portal_app.ui.message_thread import MessageThreadState, message_thread_page
+from portal_app.ui.messages import MessagesState, messages_page
 from portal_app.ui.passkeys import PasskeysState, adviser_account_page
 from portal_app.ui.privacy_page import privacy_page
 from portal_app.ui.registration import RegistrationState, registration_page
@@ -193,6 +197,20 @@ PAGES = [
         AdviserCallbacksState.load,
     ),
     (
+        "/mon-espace/messages",
+        messages_page,
+        "Mes messages – Espace Assistance",
+        "Écrivez à la plateforme d'assistance et lisez ses réponses.",
+        MessagesState.load,
+    ),
+    (
+        "/mon-espace/messages/fil",
+        message_thread_page,
+        "Conversation – Espace Assistance",
+        "Une conversation avec la plateforme d'assistance.",
+        MessageThreadState.load,
+    ),
+    (
         "/connexion/verification",
         second_factor_page,
         "Vérification en deux étapes – Espace Assistance",
@@ -233,6 +251,20 @@ PAGES = [
         "Demande de remboursement – Espace conseiller",
         "Une demande de remboursement, ses justificatifs et la décision.",
         AdviserClaimState.load,
+    ),
+    (
+        "/conseiller/messages",
+        adviser_messages_page,
+        "Messages – Espace conseiller",
+        "Les messages des membres en attente de réponse.",
+        AdviserMessagesState.load,
+    ),
+    (
+        "/conseiller/messages/fil",
+        adviser_thread_page,
+        "Conversation – Espace conseiller",
+        "Une conversation avec un membre.",
+        AdviserThreadState.load,
     ),
     (
         "/conseiller/import",

@@ -19,6 +19,7 @@ from portal_app.db.vocabulary import (
     Direction,
     EventType,
     FileStatus,
+    MessageAuthor,
     Relation,
     Role,
     TokenPurpose,
@@ -396,3 +397,31 @@ class CallbackRequest(TimestampedTable, table=True):
     handled_by_account_id: int | None = Field(default=None, foreign_key="account.id")
     handled_at: datetime | None = _optional_timestamp()
     cancelled_at: datetime | None = _optional_timestamp()
+
+
+class MessageThread(TimestampedTable, table=True):
+    """A conversation a member started with the platform, about one of their assistance files or in general.
+
+    Owned by the account that started it (like claims: a closed account keeps its own). `waiting_since` is the
+    time of the oldest member message no adviser has answered yet (None: nothing to answer), so the advisers'
+    queue reads oldest-unanswered first from one indexed column.
+    """
+
+    account_id: int = Field(foreign_key="account.id", index=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    assistance_file_id: int | None = Field(default=None, foreign_key="assistancefile.id")
+    subject: str = Field(max_length=120)
+    last_message_at: datetime = _timestamp()
+    waiting_since: datetime | None = _optional_timestamp(index=True)
+
+
+class Message(TimestampedTable, table=True):
+    """One message of a thread; `read_at` is when the member first opened an adviser's message (unread count)."""
+
+    __table_args__ = (one_of("author_role", MessageAuthor, "ck_message_author_role"),)
+
+    thread_id: int = Field(foreign_key="messagethread.id", index=True)
+    author_role: MessageAuthor = _word(10)
+    author_account_id: int = Field(foreign_key="account.id")
+    body: str = Field(max_length=4000)
+    read_at: datetime | None = _optional_timestamp()

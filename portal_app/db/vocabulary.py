@@ -144,6 +144,13 @@ class CallbackOutcome(StrEnum):
     UNREACHABLE = "unreachable"
 
 
+class MessageAuthor(StrEnum):
+    """Message.author_role: who wrote a message of a thread (the member, or an adviser of the platform)."""
+
+    MEMBER = "member"
+    ADVISER = "adviser"
+
+
 class DocumentKind(StrEnum):
     """The kind of document a member says a claim's file is (not stored: only invoices are accepted)."""
 

@@ -5,8 +5,9 @@ explicit confirmation. Refused while a reimbursement claim is still being handle
 transaction: the farewell e-mail is queued to the member's address, trips to come are cancelled (past
 ones kept), addresses are deleted (or anonymised when a kept trip refers to them), sessions and links
 are deleted, the account is anonymised and released from its contract (the holder can register again).
-Callback requests (« Être rappelé ») are deleted. Claims, their invoices and the audit trail are kept for
-legal reasons.
+Callback requests (« Être rappelé ») are deleted. Claims, their invoices, message threads (see
+domain.messages for why) and the audit trail are kept for legal reasons; a thread waiting for an answer
+leaves the advisers' queue.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from portal_app.db.models import (
     WebAuthnChallenge,
 )
 from portal_app.db.vocabulary import ClaimStatus
-from portal_app.domain import actors, audit, auth, callbacks, clock, mail, mail_texts, trips
+from portal_app.domain import actors, audit, auth, callbacks, clock, mail, mail_texts, messages, trips
 from portal_app.domain.actors import Actor
 from portal_app.domain.claims import OPEN_STATUSES, STATUS_LABELS
 from portal_app.domain.errors import NotAllowed, ValidationError
@@ -133,6 +134,7 @@ def close_account(session: Session, account_id: int, password: str, confirmation
         trips.release(session, trip)
     _erase_addresses(session, account)
     callbacks.erase_for_closing(session, account.id)
+    messages.forget_waiting(session, account.id)
 
     for model in (WebAuthnChallenge, Passkey, LoginSession, EmailToken, SecondFactor, RecoveryCode):
         session.execute(sa.delete(model).where(model.account_id == account.id))

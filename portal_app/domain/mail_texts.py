@@ -95,6 +95,17 @@ def claim_status_changed(first_name: str, reference: str, status_label: str, mes
     )
 
 
+def new_message(first_name: str, link: str) -> tuple[str, str]:
+    """Only that a message is waiting: never its text nor its subject (health data stays in the portal)."""
+    return (
+        "Nouveau message dans votre Espace Assistance",
+        f"Bonjour {first_name},\n\n"
+        "Un conseiller de la plateforme d'assistance vous a répondu. Pour lire sa réponse, connectez-vous à "
+        f"votre Espace Assistance :\n\n{link}\n\n"
+        "Par confidentialité, le contenu de vos messages n'est jamais envoyé par e-mail." + SIGNATURE,
+    )
+
+
 def account_closed(first_name: str) -> tuple[str, str]:
     return (
         "Votre compte a été clôturé – Espace Assistance",

@@ -34,6 +34,8 @@ from portal_app.db.models import (
     Entitlement,
     Insurer,
     LoginSession,
+    Message,
+    MessageThread,
     Offer,
     OutgoingMail,
     Passkey,
@@ -211,6 +213,11 @@ EXPORTED: dict[str, tuple[str, tuple[str, ...]]] = {
             "cancelled_at",
         ),
     ),
+    "messagethread": (
+        "messages",
+        ("id", "created_at", "account_id", "contract_id", "assistance_file_id", "subject", "last_message_at"),
+    ),
+    "message": ("messages_du_fil", ("id", "created_at", "thread_id", "author_role", "body", "read_at")),
     "outgoingmail": ("emails_envoyes", ("id", "created_at", "recipient", "subject", "sent_at")),
     "auditevent": (
         "journal",
@@ -257,6 +264,8 @@ EXCLUDED_COLUMNS: dict[str, dict[str, str]] = {
         "contract_id": "votre contrat (section contrat)",
         "handled_by_account_id": "un conseiller : remplacé par « conseiller »",
     },
+    "messagethread": {"updated_at": "technique", "waiting_since": "technique (file d'attente des conseillers)"},
+    "message": {"updated_at": "technique", "author_account_id": "remplacé par auteur (vous ou conseiller)"},
     "outgoingmail": {
         "updated_at": "technique",
         "body": "effacé dès l'envoi (il peut contenir un lien à usage unique)",
@@ -343,6 +352,21 @@ def _claims(session: Session, account: Account) -> list[dict[str, Any]]:
     return result
 
 
+def _threads(session: Session, account: Account) -> list[dict[str, Any]]:
+    threads = session.exec(
+        select(MessageThread).where(MessageThread.account_id == account.id).order_by(MessageThread.id)
+    )
+    result = []
+    for thread in threads:
+        entry = _row("messagethread", thread)
+        entry[EXPORTED["message"][0]] = [
+            {**_row("message", m), "auteur": _author(account, m.author_account_id)}
+            for m in session.exec(select(Message).where(Message.thread_id == thread.id).order_by(Message.id))
+        ]
+        result.append(entry)
+    return result
+
+
 def _assistance_files(session: Session, contract_id: int | None) -> list[dict[str, Any]]:
     if contract_id is None:
         return []
@@ -412,6 +436,7 @@ def export_personal_data(session: Session, account_id: int) -> dict[str, Any]:
             select(CallbackRequest).where(CallbackRequest.account_id == account.id).order_by(CallbackRequest.id)
         )
     ]
+    data["messages"] = _threads(session, account)
     data["emails_envoyes"] = _rows(
         "outgoingmail",
         session.exec(select(OutgoingMail).where(OutgoingMail.recipient == account.email).order_by(OutgoingMail.id)),

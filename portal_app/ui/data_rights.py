@@ -21,13 +21,13 @@ CLOSED_PATH = "/compte-cloture"
 
 DOWNLOAD_TEXT = (
     "Téléchargez toutes les données que l'Espace Assistance conserve sur vous (compte, contrat, bénéficiaires, "
-    "adresses, trajets, dossiers d'assistance, demandes de remboursement, e-mails envoyés, journal des accès) "
+    "adresses, trajets, dossiers d'assistance, demandes de remboursement, messages, e-mails envoyés, journal des accès) "
     "dans un fichier JSON. Le contenu de vos justificatifs n'y figure pas : téléchargez-les depuis chaque demande."
 )
 CLOSE_TEXT = (
     "La clôture est définitive : votre adresse e-mail, votre téléphone et vos adresses sont effacés ou anonymisés, "
     "vos trajets à venir annulés, et vous ne pourrez plus vous connecter. Vos demandes de remboursement, leurs "
-    "justificatifs et le journal des accès sont conservés pendant la durée imposée par la loi. Un e-mail vous "
+    "justificatifs, vos messages et le journal des accès sont conservés pendant la durée imposée par la loi. Un e-mail vous "
     "confirmera la clôture. Vous pourrez créer un nouveau compte plus tard avec votre numéro adhérent."
 )
 CONFIRM_LABEL = "Je confirme vouloir clôturer définitivement mon compte."

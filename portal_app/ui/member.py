@@ -32,6 +32,7 @@ def member_nav() -> rx.Component:
         ui.nav_link("Adresses", "/mon-espace/adresses"),
         ui.nav_link("Trajets", "/mon-espace/trajets"),
         ui.nav_link("Demande de remboursement", "/mon-espace/remboursements"),
+        ui.nav_link("Messages", "/mon-espace/messages"),
         ui.nav_link("Mon compte", "/mon-espace/compte"),
         ui.nav_link("Mot de passe", "/mon-espace/mot-de-passe"),
         aria_label="Mon Espace",

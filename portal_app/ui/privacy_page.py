@@ -46,6 +46,12 @@ RETENTION = [
         "Tant que votre compte est ouvert. À sa clôture, supprimées.",
     ),
     (
+        "Messages",
+        "Vos échanges avec la plateforme d'assistance (objet, textes, dates) : ils peuvent parler de votre santé",
+        "5 ans après le dernier message (prescription de droit commun, article 2224 du Code civil) : ce que la "
+        "plateforme vous a répondu fait partie de l'assistance rendue. Jamais envoyés par e-mail.",
+    ),
+    (
         "Journal d'audit",
         "Connexions, déconnexions, modifications, et chaque consultation de votre dossier par un conseiller "
         "(date, auteur, adresse IP, navigateur)",
@@ -65,6 +71,7 @@ EXPORT_CONTENTS = (
     "vos adresses et vos trajets ;",
     "vos demandes de remboursement, avec leur IBAN, leur historique et les messages des conseillers ;",
     "vos demandes de rappel (« Être rappelé ») et leur résultat ;",
+    "vos messages à la plateforme d'assistance et ses réponses ;",
     "le journal d'audit de votre compte (connexions, modifications, consultations par un conseiller) ;",
     "les e-mails que le portail vous a envoyés.",
 )
@@ -79,8 +86,8 @@ CLOSING_STEPS = (
     "toutes vos connexions ouvertes sont fermées et vos clés d'accès supprimées ;",
     "les données personnelles de votre compte (adresse e-mail, téléphone, mot de passe) sont effacées ou anonymisées ;",
     "ce que la loi oblige à garder est conservé, et seulement pour la durée indiquée plus haut : vos "
-    "demandes de remboursement et leurs justificatifs (délais de prescription comptable et d'assurance) et "
-    "le journal d'audit ;",
+    "demandes de remboursement et leurs justificatifs (délais de prescription comptable et d'assurance), "
+    "vos messages avec la plateforme (ils ne reçoivent plus de réponse) et le journal d'audit ;",
     "un e-mail vous confirme la clôture.",
 )
 

@@ -1,12 +1,12 @@
 """A member with something in every table the export covers: addresses (one deleted), a past and a future
 trip, an assistance file with rights, a claim with an invoice and an adviser's step, a callback request done,
-mail, audit entries."""
+a message thread answered by an adviser, mail, audit entries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal_app.domain import addresses, callbacks, claims_backoffice, passkeys, trips
+from portal_app.domain import addresses, callbacks, claims_backoffice, messages, messages_desk, passkeys, trips
 
 from .advisers_support import Adviser
 from .claims_support import entitlement_of, open_file, relogin, relogin_adviser, submit
@@ -45,6 +45,8 @@ def build_everything(frozen_clock, adviser: Adviser, claire: Member) -> Everythi
     )
     callbacks.mark_done(adviser.token, callback.request_id, "called", "Rappelée.")
     passkeys.registration_options(claire.token, "Téléphone")  # a challenge never answered
+    thread = messages.start_thread(claire.token, "Question sur l'aide ménagère", "Combien d'heures par semaine ?")
+    messages_desk.reply(adviser.token, thread, "Jusqu'à dix heures par semaine.")
     frozen_clock.set(paris(2026, 3, 13, 10, 0))
     return Everything(
         relogin(claire), home, school, old_home, "2026-03-12", "2026-03-16", reference, relogin_adviser(adviser)

@@ -15,6 +15,8 @@ from portal_app.db.models import (
     ClaimFile,
     EmailToken,
     LoginSession,
+    Message,
+    MessageThread,
     OutgoingMail,
     Trip,
 )
@@ -221,6 +223,8 @@ def test_closing_erases_what_can_be_and_keeps_what_the_law_requires(frozen_clock
     assert claim.account_id == account_id and claim.status == "refused"
     assert count(ClaimFile, ClaimFile.claim_id == claim.id) == 1
     assert count(AuditEvent, AuditEvent.member_account_id == account_id, AuditEvent.action == "claim_submitted") == 1
+    [thread] = all_rows(MessageThread, MessageThread.account_id == account_id)  # kept, out of the queue
+    assert thread.waiting_since is None and count(Message, Message.thread_id == thread.id) == 2
     [event] = all_rows(AuditEvent, AuditEvent.action == "account_closed")
     assert event.actor_account_id == account_id and event.contract_id == contract_id
     # Nothing left carries the member's address except the farewell e-mail waiting to be sent.

@@ -75,7 +75,7 @@ def test_the_export_holds_every_section_and_what_the_member_did(frozen_clock, ad
     data = personal_data.export_for_session(everything.member.token)
     text = json.dumps(data, ensure_ascii=False)  # JSON-serialisable
     sections = {section for section, _ in EXPORTED.values()}
-    nested = {EXPORTED["entitlement"][0], EXPORTED["claimevent"][0], EXPORTED["claimfile"][0]}
+    nested = {EXPORTED[t][0] for t in ("entitlement", "claimevent", "claimfile", "message")}
     assert sections - nested <= set(data)
 
     assert data["compte"]["email"] == claire.email
@@ -106,6 +106,12 @@ def test_the_export_holds_every_section_and_what_the_member_did(frozen_clock, ad
     assert (
         callback["subject"] == "trajets" and callback["outcome"] == "called" and callback["traite_par"] == "conseiller"
     )
+    [thread] = data["messages"]
+    assert thread["subject"] == "Question sur l'aide ménagère"
+    assert [(m["auteur"], m["body"]) for m in thread["messages_du_fil"]] == [
+        ("vous", "Combien d'heures par semaine ?"),
+        ("conseiller", "Jusqu'à dix heures par semaine."),
+    ]
 
     subjects = [m["subject"] for m in data["emails_envoyes"]]
     assert any(s.startswith("Confirmez votre adresse e-mail") for s in subjects)

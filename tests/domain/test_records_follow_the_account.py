@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from portal_app.domain import claims, claims_backoffice, trips
+from portal_app.db.models import MessageThread
+from portal_app.domain import claims, claims_backoffice, messages, trips
 from portal_app.domain.account_closing import close_for_session
 from portal_app.domain.errors import NotFound
 
 from .advisers_support import enrol_adviser
 from .claims_support import files_of, invoice
 from .data_rights_support import build_everything
-from .support import CLAIRE, PASSWORD, confirm, login, register
+from .support import CLAIRE, PASSWORD, all_rows, confirm, login, register
 from .trips_support import trip_rows
 
 
@@ -80,3 +81,13 @@ def test_an_adviser_still_sees_the_closed_accounts_claim_and_invoice(after_closi
     [stored] = files_of(everything.claim)
     assert claims_backoffice.open_claim_file(adviser.token, stored.id).content.startswith(b"%PDF")
     assert everything.claim in [line.reference for line in claims_backoffice.queue(adviser.token)]
+
+
+def test_the_next_account_sees_none_of_the_closed_accounts_messages(after_closing):
+    _everything, newcomer = after_closing
+    [kept] = all_rows(MessageThread)
+    assert messages.threads(newcomer) == [] and messages.unread_count(newcomer) == 0
+    with pytest.raises(NotFound):
+        messages.open_thread(newcomer, kept.id)
+    with pytest.raises(NotFound):
+        messages.reply(newcomer, kept.id, "Bonjour")

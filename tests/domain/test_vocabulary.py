@@ -51,6 +51,7 @@ def test_every_closed_vocabulary_has_its_check():
         ("contract", "ck_contract_status"),
         ("emailtoken", "ck_emailtoken_purpose"),
         ("entitlement", "ck_entitlement_unit"),
+        ("message", "ck_message_author_role"),
         ("trip", "ck_trip_direction"),
         ("trip", "ck_trip_status"),
         ("webauthnchallenge", "ck_webauthnchallenge_purpose"),

@@ -327,6 +327,7 @@ MEMBER_PAGES = [
     "/mon-espace/trajets",
     "/mon-espace/remboursements",
     "/mon-espace/rappel",
+    "/mon-espace/messages",
 ]
 
 
@@ -437,6 +438,7 @@ ADVISER_PAGES = [
     "/conseiller/rappels",
     "/conseiller/import",
     "/conseiller/journal",
+    "/conseiller/messages",
 ]
 
 

@@ -16,6 +16,7 @@ def adviser_nav() -> rx.Component:
         ui.nav_link("Trajets du jour", "/conseiller/trajets"),
         ui.nav_link("Remboursements", "/conseiller/remboursements"),
         ui.nav_link("Rappels", "/conseiller/rappels"),
+        ui.nav_link("Messages", "/conseiller/messages"),
         ui.nav_link("Import de contrats", "/conseiller/import"),
         ui.nav_link("Journal d'audit", "/conseiller/journal"),
         ui.nav_link("Mon compte", "/conseiller/compte"),
