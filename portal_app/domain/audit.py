@@ -71,11 +71,17 @@ ACTIONS = {
     "claim_decided": "Décision sur une demande de remboursement",
     "personal_data_exported": "Données personnelles téléchargées",
     "account_closed": "Compte clôturé",
+    "registration_throttled": "Inscription refusée : trop d'essais",
 }
 
 
 def set_origin(ip: str, user_agent: str) -> None:
     _origin.set(RequestOrigin(ip=(ip or "")[:64], user_agent=(user_agent or "")[:300]))
+
+
+def current_origin() -> RequestOrigin:
+    """Where the request being served comes from (empty for the command line and tests)."""
+    return _origin.get() or _NO_ORIGIN
 
 
 def record(
