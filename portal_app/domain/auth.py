@@ -15,7 +15,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from portal_app.db.engine import as_utc, session_scope
+from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Contract, LoginSession
 from portal_app.domain import audit, clock, mail, mail_texts, rate_limits, tokens
 from portal_app.domain.emails import normalize_email
@@ -136,6 +136,9 @@ def check_password_with_brake(session: Session, account: Account, password: str,
     None when it is right (the failures are then forgotten). The brake's counters live outside the caller's
     transaction: call this before that transaction writes (see `rate_limits.DatabaseStore`).
     """
+    if account.locked_at is not None:  # no password opens it (the old rule's locks were lifted by 0008)
+        spend_verification_time(password)
+        return LoginRefused("invalid", LOGIN_FAILED_MESSAGE)
     refusal = _braked(account.email, password)
     if refusal is not None:
         return refusal

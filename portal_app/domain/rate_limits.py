@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import random
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -71,7 +71,7 @@ class DatabaseStore:
     SQLite, call it before the caller's transaction writes (a second writer would wait for the first).
     """
 
-    PURGE_CHANCE = 0.02  # now and then, a hit deletes the counters whose window is over
+    PURGE_ONE_IN = 50  # now and then, a hit deletes the counters whose window is over
 
     def hit(self, key: str, window: timedelta, *, sliding: bool = False) -> Count:
         now_ms, window_ms = _ms(clock.now()), int(window.total_seconds() * 1000)
@@ -105,7 +105,7 @@ class DatabaseStore:
         )
         with engine.begin() as connection:
             hits, last_ms, resets_ms = connection.execute(statement).one()
-            if random.random() < self.PURGE_CHANCE:
+            if secrets.randbelow(self.PURGE_ONE_IN) == 0:
                 connection.execute(sa.delete(table).where(table.c.resets_at_ms <= now_ms))
         return _count(hits, last_ms, resets_ms)
 

@@ -119,7 +119,14 @@ def test_nothing_counted_is_stored_in_clear(in_use, frozen_clock):
 
 @pytest.mark.parametrize(
     ("seconds", "words"),
-    [(1, "1 seconde"), (30, "30 secondes"), (59.2, "1 minute"), (60, "1 minute"), (61, "2 minutes"), (900, "15 minutes")],
+    [
+        (1, "1 seconde"),
+        (30, "30 secondes"),
+        (59.2, "1 minute"),
+        (60, "1 minute"),
+        (61, "2 minutes"),
+        (900, "15 minutes"),
+    ],
 )
 def test_waits_in_words(seconds, words):
     assert rate_limits.wait_in_words(timedelta(seconds=seconds)) == words
