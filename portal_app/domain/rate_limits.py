@@ -182,10 +182,11 @@ def store() -> CounterStore:
     return _store
 
 
-def use_store(counters: CounterStore | None) -> None:
-    """Tests: count in this store (None: back to the configured one)."""
+def use_store(counters: CounterStore | None) -> CounterStore | None:
+    """Tests: count in this store (None: back to the configured one); returns the one used until now."""
     global _store
-    _store = counters
+    previous, _store = _store, counters
+    return previous
 
 
 def key(name: str, subject: str) -> str:

@@ -32,9 +32,9 @@ def counters(request):
 
 @pytest.fixture
 def in_use(counters):
-    rate_limits.use_store(counters)
+    previous = rate_limits.use_store(counters)
     yield counters
-    rate_limits.use_store(None)
+    rate_limits.use_store(previous)
 
 
 def test_hits_are_counted_within_a_fixed_window(counters, frozen_clock):
