@@ -79,7 +79,7 @@ def test_unknown_address_and_wrong_password_same_answer_then_a_delay(new_page, w
     # An address without an account gets the same brake, in the same words.
     for attempt in range(1, 6):
         goto(page, "/connexion")
-        submit_login(page, "inconnu.total@example.org", f"Mauvais-Essai-{attempt}9")
+        submit_login(page, "jamais.inscrit@example.org", f"Mauvais-Essai-{attempt}9")
     expect(login_refusal(page)).to_contain_text("Trop de tentatives de connexion infructueuses")
     expect(login_refusal(page)).to_contain_text("patienter 30 secondes")
 
