@@ -127,7 +127,7 @@ def test_a_locked_account_cannot_be_closed_even_with_the_right_password(frozen_c
     assert account_row(account_id).closed_at is None
     with session_scope() as session, pytest.raises(ValidationError) as caught:
         account_closing.close_account(session, account_id, PASSWORD, True)
-    assert caught.value.errors == {"close_password": auth.LOCKED_MESSAGE}
+    assert caught.value.errors == {"close_password": WRONG_PASSWORD}
     assert account_row(account_id).closed_at is None
 
 
