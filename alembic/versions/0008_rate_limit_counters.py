@@ -1,7 +1,7 @@
 """rate limit counters; the password lock gives way to the login brake
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0011
 Create Date: 2026-12-04 15:00:00.000000
 
 Security review, findings 2–4: registration checks, mails sent on request and failed logins are counted in
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0007"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
