@@ -60,6 +60,10 @@ CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "").strip()
 CLAMD_HOST = os.environ.get("CLAMD_HOST", "").strip()
 CLAMD_PORT = int(os.environ.get("CLAMD_PORT") or 3310)
 
+# Redis shared by the workers (Reflex keeps its states there when set); the portal's rate limits and login
+# brake are counted there too. Without it, they are counted in the database (table `ratelimitcounter`).
+REDIS_URL = os.environ.get("REFLEX_REDIS_URL", "").strip()
+
 # bcrypt work factor; the issue asks for at least 12, which is also the floor enforced here.
 BCRYPT_ROUNDS = max(12, int(os.environ.get("PORTAL_BCRYPT_ROUNDS", "12")))
 # Password hashes computed at once per worker: fewer than the cores, so that the event loop always keeps one.

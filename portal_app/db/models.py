@@ -154,6 +154,19 @@ class OutgoingMail(TimestampedTable, table=True):
     last_error: str | None = Field(default=None, max_length=500)
 
 
+class RateLimitCounter(TimestampedTable, table=True):
+    """A counter of `domain/rate_limits.py` when Redis is not configured (shared by every worker).
+
+    `key` names the limit and the SHA-256 of what it counts (an address, an IP, a numéro adhérent): the table
+    never holds them in clear. Times are milliseconds since the epoch, compared inside one SQL statement.
+    """
+
+    key: str = Field(max_length=100, unique=True)
+    hits: int = 0
+    last_hit_ms: int = Field(default=0, sa_type=sa.BigInteger)
+    resets_at_ms: int = Field(default=0, sa_type=sa.BigInteger, index=True)
+
+
 class AuditEvent(SQLModel, table=True):
     """Append-only trail (HDS traceability): who, what, when (UTC), from where. Never a secret or health detail.
 

@@ -82,11 +82,17 @@ ACTIONS = {
     "callback_cancelled": "Demande de rappel annulée",
     "callbacks_viewed": "Consultation des demandes de rappel",
     "callback_done": "Demande de rappel traitée",
+    "registration_throttled": "Inscription refusée : trop d'essais",
 }
 
 
 def set_origin(ip: str, user_agent: str) -> None:
     _origin.set(RequestOrigin(ip=(ip or "")[:64], user_agent=(user_agent or "")[:300]))
+
+
+def current_origin() -> RequestOrigin:
+    """Where the request being served comes from (empty for the command line and tests)."""
+    return _origin.get() or _NO_ORIGIN
 
 
 def record(

@@ -15,9 +15,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from portal_app.db.engine import as_utc, session_scope
+from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Contract, LoginSession
-from portal_app.domain import audit, clock, mail, mail_texts, tokens
+from portal_app.domain import audit, clock, mail, mail_texts, rate_limits, tokens
 from portal_app.domain.emails import normalize_email
 from portal_app.domain.errors import DomainError, NotAllowed, ValidationError
 from portal_app.domain.passwords import spend_verification_time, verify_password
@@ -25,8 +25,6 @@ from portal_app.domain.passwords import spend_verification_time, verify_password
 IDLE_TIMEOUT = timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
 TOUCH_INTERVAL = timedelta(seconds=60)
-FAILURES_BEFORE_DELAY = 5
-FAILURES_BEFORE_LOCK = 10
 SECOND_FACTOR_WINDOW = timedelta(minutes=10)
 
 LOGIN_FAILED_MESSAGE = (
@@ -39,10 +37,6 @@ UNCONFIRMED_MESSAGE = (
     "Votre adresse e-mail n'est pas encore confirmée. Ouvrez le lien de l'e-mail de confirmation reçu "
     "après votre inscription (pensez à vérifier vos courriers indésirables), ou demandez un nouvel e-mail."
 )
-LOCKED_MESSAGE = (
-    "Par sécurité, votre compte est bloqué après 10 tentatives de connexion infructueuses. Pour le "
-    "débloquer, renouvelez votre mot de passe avec le lien « J'ai oublié mon mot de passe »."
-)
 DISABLED_MESSAGE = (
     "Votre compte conseiller est désactivé : aucune connexion n'est possible. Adressez-vous à votre responsable."
 )
@@ -53,7 +47,7 @@ RESEND_MESSAGE = (
 
 
 class LoginRefused(DomainError):
-    """`reason`: invalid, throttled, locked, unconfirmed or disabled."""
+    """`reason`: invalid, throttled, unconfirmed or disabled."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
@@ -78,38 +72,36 @@ class OpenedSession:
     pending: bool
 
 
-def _delay_after(failures: int) -> timedelta:
-    """1 minute after the 5th failure, then doubling: 2, 4, 8, 16 minutes."""
-    if failures < FAILURES_BEFORE_DELAY:
-        return timedelta(0)
-    return timedelta(minutes=2 ** (failures - FAILURES_BEFORE_DELAY))
-
-
-def _minutes(delta: timedelta) -> int:
-    return max(1, -(-int(delta.total_seconds()) // 60))
-
-
 def _throttled_message(wait: timedelta) -> str:
-    minutes = _minutes(wait)
-    unit = "minute" if minutes == 1 else "minutes"
     return (
-        f"Trop de tentatives de connexion infructueuses. Par sécurité, veuillez patienter {minutes} {unit} "
-        "avant de réessayer, ou renouvelez votre mot de passe."
+        "Trop de tentatives de connexion infructueuses. Par sécurité, veuillez patienter "
+        f"{rate_limits.wait_in_words(wait)} avant de réessayer, ou renouvelez votre mot de passe."
     )
 
 
-def _record_failure(session: Session, account: Account) -> None:
-    now = clock.now()
-    session.execute(
-        sa.update(Account)
-        .where(Account.id == account.id)
-        .values(failed_login_count=Account.failed_login_count + 1, last_failed_login_at=now)
-    )
-    session.flush()
-    session.refresh(account)
-    if account.failed_login_count >= FAILURES_BEFORE_LOCK and account.locked_at is None:
-        account.locked_at = now
-        session.add(account)
+def _brake_subject(email: str) -> str:
+    """The brake counts per address as typed (normalised when it is one): accounts and unknown addresses alike."""
+    try:
+        return normalize_email(email)
+    except ValidationError:
+        return (email or "").strip().casefold()
+
+
+def _failed(subject: str) -> LoginRefused:
+    """Count a failed login for the address; the refusal to give (the same words with or without an account)."""
+    delay = rate_limits.LOGIN_BRAKE.failed(subject)
+    if delay:
+        return LoginRefused("throttled", _throttled_message(delay))
+    return LoginRefused("invalid", LOGIN_FAILED_MESSAGE)
+
+
+def _braked(subject: str, password: str) -> LoginRefused | None:
+    """While the address must wait: refused without trying the password (same time spent), not counted."""
+    wait = rate_limits.LOGIN_BRAKE.wait(subject)
+    if wait is None:
+        return None
+    spend_verification_time(password)
+    return LoginRefused("throttled", _throttled_message(wait))
 
 
 def start_session(session: Session, account: Account) -> str:
@@ -126,8 +118,6 @@ def start_session(session: Session, account: Account) -> str:
             second_factor_pending=pending,
         )
     )
-    account.failed_login_count = 0
-    account.last_failed_login_at = None
     if not pending:
         account.last_login_at = now
         audit.record(
@@ -139,22 +129,22 @@ def start_session(session: Session, account: Account) -> str:
 
 
 def check_password_with_brake(session: Session, account: Account, password: str, detail: str) -> LoginRefused | None:
-    """The login brake, for every check of an account's password (login, closing the account).
+    """The login brake, for every check of an account's password (login, closing the account, changing it).
 
-    Locked or still waiting: refused without trying the password. Wrong: counted (delay after 5 failures, lock
-    at 10) and recorded, and the refusal returned for the caller to commit and raise. None when it is right.
+    Braked: refused without trying the password. Wrong: counted for the address (a growing delay from the 5th
+    failure in a row, no lock) and audited, and the refusal returned for the caller to commit and raise.
+    None when it is right (the failures are then forgotten). The brake's counters live outside the caller's
+    transaction: call this before that transaction writes (see `rate_limits.DatabaseStore`).
     """
-    if account.locked_at is not None:
+    if account.locked_at is not None:  # no password opens it (the old rule's locks were lifted by 0008)
         spend_verification_time(password)
-        return LoginRefused("locked", LOCKED_MESSAGE)
-    last_failure = as_utc(account.last_failed_login_at)
-    wait_until = last_failure + _delay_after(account.failed_login_count) if last_failure else None
-    if wait_until is not None and clock.now() < wait_until:
-        spend_verification_time(password)
-        return LoginRefused("throttled", _throttled_message(wait_until - clock.now()))
+        return LoginRefused("invalid", LOGIN_FAILED_MESSAGE)
+    refusal = _braked(account.email, password)
+    if refusal is not None:
+        return refusal
     if verify_password(password, account.password_hash):
+        rate_limits.LOGIN_BRAKE.succeeded(account.email)
         return None
-    _record_failure(session, account)
     audit.record(
         session,
         "login_failure",
@@ -164,18 +154,15 @@ def check_password_with_brake(session: Session, account: Account, password: str,
         member_account_id=account.id if account.role == "member" else None,
         detail=detail,
     )
-    failures = account.failed_login_count
-    if account.locked_at is not None:
-        return LoginRefused("locked", LOCKED_MESSAGE)
-    if failures >= FAILURES_BEFORE_DELAY:
-        return LoginRefused("throttled", _throttled_message(_delay_after(failures)))
-    return LoginRefused("invalid", LOGIN_FAILED_MESSAGE)
+    return _failed(account.email)
 
 
 def login(email: str, password: str) -> LoginResult:
     """Check the credentials; slow on purpose (bcrypt), call it from a thread.
 
-    An unknown address and a wrong password get the same answer after the same bcrypt work.
+    An unknown address and a wrong password get the same answers after the same bcrypt work, the brake's
+    included. A right password for an unconfirmed address is recorded (the only case where the page offers
+    to send the confirmation again, see `resend_confirmation`).
     """
     if not (email or "").strip() or not password:
         errors = {}
@@ -184,29 +171,32 @@ def login(email: str, password: str) -> LoginResult:
         if not password:
             errors["password"] = "Veuillez indiquer votre mot de passe."
         raise ValidationError.many(errors)
+    subject = _brake_subject(email)
+    refusal = _braked(subject, password)
+    if refusal is not None:
+        raise refusal
     try:
         address = normalize_email(email)
     except ValidationError:
         spend_verification_time(password)
-        raise LoginRefused("invalid", LOGIN_FAILED_MESSAGE) from None
+        raise _failed(subject) from None
     with session_scope() as session:
         account = session.exec(select(Account).where(Account.email == address)).first()
         if account is None or account.closed_at is not None:  # a closed account is an unknown one
             spend_verification_time(password)
+            refusal = _failed(address)
             audit.record(session, "login_failure", None, detail="adresse inconnue")
             session.commit()
-            raise LoginRefused("invalid", LOGIN_FAILED_MESSAGE)
+            raise refusal
         refusal = check_password_with_brake(session, account, password, "mot de passe incorrect")
         if refusal is not None:
-            session.commit()  # keeps the counted failure
+            session.commit()  # keeps the audited failure
             raise refusal
         if account.email_confirmed_at is None:
+            rate_limits.UNCONFIRMED_LOGIN_REFUSED.set(address)
             raise LoginRefused("unconfirmed", UNCONFIRMED_MESSAGE)
         if account.disabled_at is not None:  # said only after the right password: it reveals nothing
             raise LoginRefused("disabled", DISABLED_MESSAGE)
-        account.failed_login_count = 0
-        account.last_failed_login_at = None
-        session.add(account)
         grant = tokens.issue_token(session, account.id, tokens.LOGIN_GRANT)
         return LoginResult(grant=grant, role=account.role, second_factor_required=account.role == "adviser")
 
@@ -256,14 +246,20 @@ def end_sessions(session: Session, account_id: int, keep_session_id: int | None 
 
 
 def resend_confirmation(email: str) -> str:
-    """Send a fresh confirmation link; the answer is the same whether or not the address has an account."""
+    """Send a fresh confirmation link, only to an address whose login was just refused as unconfirmed (by
+    the server: `login` records it), within the limits of mails sent on request. The answer is always the same.
+    """
     try:
         address = normalize_email(email)
     except ValidationError:
         return RESEND_MESSAGE
+    if not rate_limits.UNCONFIRMED_LOGIN_REFUSED.is_set(address):
+        return RESEND_MESSAGE
+    if not rate_limits.may_send_requested_mail(address, audit.current_origin().ip):
+        return RESEND_MESSAGE
     with session_scope() as session:
         account = session.exec(select(Account).where(Account.email == address)).first()
-        if account is None or account.email_confirmed_at is not None:
+        if account is None or account.email_confirmed_at is not None or account.closed_at is not None:
             return RESEND_MESSAGE
         contract = session.get(Contract, account.contract_id) if account.contract_id else None
         secret = tokens.issue_token(session, account.id, tokens.CONFIRM_EMAIL)

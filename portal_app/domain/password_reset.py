@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Contract
-from portal_app.domain import audit, clock, mail, mail_texts, tokens
+from portal_app.domain import audit, clock, mail, mail_texts, rate_limits, tokens
 from portal_app.domain.account import set_password
 from portal_app.domain.emails import normalize_email
 from portal_app.domain.errors import ValidationError
@@ -24,8 +24,12 @@ INVALID_LINK = (
 
 
 def request_password_reset(email: str) -> str:
-    """Queue a reset link when the address has an account; the answer is the same either way."""
+    """Queue a reset link when the address has an account, within the limits of mails sent on request (3 per
+    address, 10 per IP per hour: a form must not become a way to flood a mailbox); the answer is the same
+    every time."""
     address = normalize_email(email)  # a malformed address is a typing error, said next to the field
+    if not rate_limits.may_send_requested_mail(address, audit.current_origin().ip):
+        return REQUEST_ANSWER
     with session_scope() as session:
         account = session.exec(select(Account).where(Account.email == address)).first()
         if account is not None and account.closed_at is None:
@@ -43,7 +47,8 @@ def reset_link_is_valid(link_digest: str) -> bool:
 
 
 def reset_password(link_digest: str, new_password: str, confirmation: str) -> None:
-    """Set the new password: ends every session, clears the lock, confirms the address (the link proves it)."""
+    """Set the new password: ends every session, clears the login brake, confirms the address (the link
+    proves it)."""
     with session_scope() as session:
         token = tokens.find_usable_token_by_digest(session, link_digest, (tokens.RESET_PASSWORD,))
         if token is None:
@@ -66,3 +71,5 @@ def reset_password(link_digest: str, new_password: str, confirmation: str) -> No
             member_account_id=account.id if account.role == "member" else None,
             contract_id=account.contract_id,
         )
+        address = account.email
+    rate_limits.LOGIN_BRAKE.succeeded(address)  # after the commit: the brake's counters are outside it

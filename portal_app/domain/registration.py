@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, Beneficiary, Contract, Insurer, Offer
 from portal_app.db.vocabulary import Relation, Role
-from portal_app.domain import audit, clock, mail, mail_texts, tokens
+from portal_app.domain import audit, clock, mail, mail_texts, rate_limits, tokens
 from portal_app.domain.emails import normalize_email
 from portal_app.domain.errors import DomainError, ValidationError
 from portal_app.domain.formatting import day_date
@@ -44,7 +44,7 @@ RELATION_LABELS = {
 
 
 class RegistrationRefused(DomainError):
-    """The contract cannot be used to register; `reason` is no_contract, no_access or account_exists."""
+    """The contract cannot be used to register; `reason` is no_contract, no_access, account_exists or throttled."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
@@ -60,13 +60,25 @@ class BeneficiaryView:
 
 
 @dataclass(frozen=True)
+class BeneficiaryName:
+    """A beneficiary as registration step 2 shows them: first name and relation only.
+
+    Whoever knows a card's number and holder sees this; a birth date or a last name there would hand out
+    what identity checks elsewhere rely on (security review, finding 2).
+    """
+
+    first_name: str
+    relation: str
+
+
+@dataclass(frozen=True)
 class ContractPreview:
     member_number: str
     insurer: str
     offer: str
     holder_first_name: str
     holder_last_name: str
-    beneficiaries: list[BeneficiaryView]
+    beneficiaries: list[BeneficiaryName]
 
 
 def _identity_errors(member_number: str, first_name: str, last_name: str) -> dict[str, str]:
@@ -116,8 +128,30 @@ def beneficiary_views(session: Session, contract_id: int) -> list[BeneficiaryVie
     ]
 
 
+def throttled_message(wait) -> str:
+    return f"Trop d'essais. Réessayez dans {rate_limits.wait_in_words(wait)}."
+
+
+def _count_check(member_number: str) -> None:
+    """Step 1 answers « no contract », « no access » or « an account exists » (the FAQ wants them): limited per
+    IP, then per numéro adhérent, so it cannot be run through a list. A refusal past a limit is audited."""
+    ip = audit.current_origin().ip
+    wait = rate_limits.REGISTRATION_PER_IP.hit(ip) if ip else None
+    detail = "limite par adresse IP"
+    if wait is None:
+        wait = rate_limits.REGISTRATION_PER_NUMBER.hit(member_number_key(member_number)[:64])
+        detail = "limite par numéro adhérent"
+    if wait is not None:
+        audit.record_now("registration_throttled", None, detail=detail)
+        raise RegistrationRefused("throttled", throttled_message(wait))
+
+
 def check_contract(member_number: str, first_name: str, last_name: str) -> ContractPreview:
-    """Step 1 → step 2: the contract the member may register with, and its beneficiaries."""
+    """Step 1 → step 2: the contract the member may register with, and its beneficiaries' first names."""
+    errors = _identity_errors(member_number, first_name, last_name)
+    if errors:
+        raise ValidationError.many(errors)
+    _count_check(member_number)
     with session_scope() as session:
         contract = _find_contract(session, member_number, first_name, last_name)
         insurer = session.get(Insurer, contract.insurer_id)
@@ -128,7 +162,7 @@ def check_contract(member_number: str, first_name: str, last_name: str) -> Contr
             offer=offer.label,
             holder_first_name=contract.holder_first_name,
             holder_last_name=contract.holder_last_name,
-            beneficiaries=beneficiary_views(session, contract.id),
+            beneficiaries=[BeneficiaryName(b.first_name, b.relation) for b in beneficiary_views(session, contract.id)],
         )
 
 

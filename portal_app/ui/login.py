@@ -52,11 +52,13 @@ class LoginState(rx.State):
     async def submit(self, form_data: dict):
         email, password = text(form_data, "email"), text(form_data, "password", limit=1000)
         self.errors, self.refusal, self.refusal_reason, self.info = {}, "", "", ""
-        self._email = email
+        self._email = ""
         try:
             result = await road.call(auth.login, email, password)
         except auth.LoginRefused as refusal:
             self.refusal, self.refusal_reason = refusal.message, refusal.reason
+            if refusal.reason == "unconfirmed":  # the server recorded it too: only then may a resend be asked
+                self._email = email
             return None
         if not result.second_factor_required:
             (await self.get_state(SessionState))._signed_in(result.role)

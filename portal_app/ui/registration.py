@@ -145,9 +145,10 @@ def step_contract() -> rx.Component:
 
 
 def beneficiary_row(person: dict) -> rx.Component:
+    """First name and relation only: step 2 is reached with what is printed on a card (no birth date here)."""
     return rx.el.li(
-        rx.el.span(person["first_name"], " ", person["last_name"], class_name="font-semibold"),
-        rx.el.span(" — ", person["relation"], ", né(e) le ", person["birth_date"]),
+        rx.el.span(person["first_name"], class_name="font-semibold"),
+        rx.el.span(" — ", person["relation"]),
         class_name="py-2 border-b border-slate-200",
     )
 

@@ -25,7 +25,7 @@ import portal_app.db.models  # noqa: F401  (registers the tables in SQLModel.met
 from portal_app import settings
 from portal_app.db import engine as db_engine
 from portal_app.db.migrate import upgrade_to_head
-from portal_app.domain import clock
+from portal_app.domain import clock, rate_limits
 
 from .support import CLAIRE, PASSWORD, PAUL, Member, confirm, import_ok, login, register
 
@@ -65,6 +65,14 @@ def database(request):
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _limits_counted_in_the_database():
+    """Rate limits in the test database (emptied before each test), even when REFLEX_REDIS_URL is set."""
+    rate_limits.use_store(rate_limits.DatabaseStore())
+    yield
+    rate_limits.use_store(None)
 
 
 @pytest.fixture(autouse=True)

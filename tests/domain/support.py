@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, OutgoingMail
-from portal_app.domain import account, actors, auth, registration, tokens
+from portal_app.domain import account, actors, auth, rate_limits, registration, tokens
 from portal_app.domain.contracts import ImportReport, import_contract_file
 
 HEADER = "numero_adherent;assureur;offre;debut;fin;lien;nom;prenom;date_naissance"
@@ -164,3 +164,9 @@ def actor_of(session_token: str) -> actors.Actor:
 def login(email: str, password: str = PASSWORD) -> actors.Actor:
     """A logged-in member: the actor the domain's actions take."""
     return actor_of(login_token(email, password))
+
+
+def brake_failures(email: str) -> int:
+    """Failed logins the brake holds for this address (in the configured store)."""
+    counted = rate_limits.store().peek(rate_limits.key(rate_limits.LOGIN_BRAKE.name, email))
+    return counted.hits if counted else 0

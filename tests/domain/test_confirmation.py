@@ -116,8 +116,16 @@ def test_resend_gives_the_same_answer_for_unknown_confirmed_and_unconfirmed_addr
     assert answers == {RESEND_ANSWER}
 
 
+def refused_as_unconfirmed(address: str) -> None:
+    """What the login page records before it offers « renvoyer l'e-mail de confirmation »."""
+    with pytest.raises(auth.LoginRefused) as refused:
+        auth.login(address, PASSWORD)
+    assert refused.value.reason == "unconfirmed"
+
+
 def test_resend_queues_a_mail_only_for_an_unconfirmed_address(claire_contract, paul):
     unconfirmed = register(CLAIRE)
+    refused_as_unconfirmed(unconfirmed)
     mails_before = count(OutgoingMail)
 
     auth.resend_confirmation("personne@example.fr")
@@ -131,6 +139,7 @@ def test_resend_queues_a_mail_only_for_an_unconfirmed_address(claire_contract, p
 
 def test_resent_link_replaces_the_old_one(claire_contract):
     address = register(CLAIRE)
+    refused_as_unconfirmed(address)
     old = link_token(address, "/confirmation-email")
 
     auth.resend_confirmation(address)

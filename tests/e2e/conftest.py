@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -283,6 +284,17 @@ def portal_server(mailbox) -> PortalServer:
             print(f"\ne2e data kept in {data_dir}")
         else:
             shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """The whole suite comes from one IP (127.0.0.1): each test starts with no limit counted yet, as a visitor
+    would (registration checks, mails on request, login brake). A test that shows a limit reaches it itself."""
+    if "portal_server" in request.fixturenames:
+        db_path = request.getfixturevalue("portal_server").db_path
+        with sqlite3.connect(db_path, timeout=30) as connection:
+            connection.execute("DELETE FROM ratelimitcounter")
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,8 @@ the e-mail) → Mot de passe → Déconnexion → come back to a protected page 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -60,6 +62,8 @@ def test_member_journey(kind, new_page, mailbox, wait_for_mail):
     expect(main).to_contain_text(contract.offer)
     for child in contract.beneficiaries:
         expect(page.locator("main li").filter(has_text=child)).to_be_visible()
+    # First names and relations only: no birth date to whoever knows what is printed on a card.
+    expect(main).not_to_contain_text(re.compile(r"né\(e\)|\b(19|20)\d\d\b"))
     page.get_by_role("button", name="Continuer").click()
 
     # Step 3: e-mail, phone typed with dots, password.

@@ -133,3 +133,16 @@ def test_weak_password_and_bad_phone(phone, mailbox):
     expect_field_error(phone, "terms", "accepter les conditions")
     expect(phone.locator("#password")).to_have_attribute("aria-invalid", "true")
     assert mailbox.messages_to("fanny.girard@example.org") == [], "no account, no mail"
+
+
+def test_checks_of_one_number_are_limited_with_the_wait_said(desktop):
+    """Step 1 tells the FAQ's refusals apart: 5 checks of a number per 15 minutes, then a wait in words."""
+    stranger = person("ZZ 123 789", "Jean", "Dupont")
+    for _ in range(5):
+        goto(desktop, "/inscription")
+        fill_contract_step(desktop, stranger)
+        expect(refusal(desktop)).to_contain_text(NO_CONTRACT)
+    goto(desktop, "/inscription")
+    fill_contract_step(desktop, stranger)
+    expect(refusal(desktop)).to_contain_text("Trop d'essais. Réessayez dans 15 minutes.")
+    expect(refusal(desktop)).to_have_attribute("role", "alert")
