@@ -37,6 +37,7 @@ from .support import (
     TestContract,
     confirm_email,
     goto,
+    leave_recovery_codes,
     login,
     mail_body,
     mark,
@@ -195,7 +196,7 @@ def enrol_adviser(page: Page, email: str, password: str) -> None:
     page.get_by_role("button", name="Activer et continuer").click()
     expect(page.locator("#codes-de-secours li")).to_have_count(10)
     since = mark(page)
-    page.get_by_role("link", name="Continuer vers l'espace conseiller").click()
+    leave_recovery_codes(page)
     expect(page).to_have_url(url_re("/conseiller"))
     wait_hydrated(page, since, "/conseiller")
 
