@@ -212,7 +212,7 @@ def test_adviser_enrols_totp_then_gives_a_code_at_every_login(new_page, portal_s
     assert download.suggested_filename.endswith(".txt")
     downloaded = Path(download.path()).read_text(encoding="utf-8")
     assert all(code in downloaded for code in keys.recovery_codes), downloaded
-    page.evaluate("window.__printed = 0; window.print = () => { window.__printed += 1; }")
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
     page.get_by_role("button", name="Imprimer").click()
     page.wait_for_function("window.__printed === 1")
 

@@ -11,7 +11,7 @@ from domain.advisers_support import contract_id, enrol_adviser, pending_adviser_
 from domain.conftest import _empty_tables, claire_confirmed, claire_contract, database  # noqa: F401
 from domain.support import CLAIRE, actor_of, login_token
 
-from portal_app.domain import actors, advisers, second_factor
+from portal_app.domain import actors, advisers, run_sheet, second_factor
 from portal_app.ui.adviser.audit_trail import AuditTrailState
 from portal_app.ui.adviser.contract_import import ContractImportState
 from portal_app.ui.adviser.member_file_state import AdviserContractState
@@ -144,10 +144,11 @@ def test_the_claims_queue_refuses_a_bad_number_of_days_by_its_field(adviser_sess
     assert any('getElementById("older_than_days")' in script for script in scripts_of(events))
 
 
-def test_the_run_sheet_opens_on_tomorrow_even_after_a_bad_day_in_the_address(adviser_session):
+def test_the_run_sheet_opens_on_its_default_day_even_after_a_bad_day_in_the_address(adviser_session):
     state = page_state(RunSheetState, "/conseiller/trajets?jour=2026-99-99", adviser_session)
     events = run(state, RunSheetState.load)
-    assert redirect_of(events) is None and state.loaded and state.errors == {} and state.day_label
+    assert redirect_of(events) is None and state.loaded and state.errors == {}
+    assert state.day == run_sheet.default_day().isoformat() and state.heading.startswith("Trajets du ")
 
 
 def test_the_import_handler_is_still_an_upload_handler_on_the_road():
