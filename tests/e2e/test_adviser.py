@@ -359,12 +359,21 @@ def test_adviser_opens_a_file_and_the_member_sees_what_remains(new_page, adviser
         form.get_by_label("Événement", exact=True).select_option(label="Hospitalisation")
         form.get_by_label("Date de l'événement").fill(event_date.isoformat())
         for service, (quantity, first, last) in (("transport_scolaire", transport), ("aide_menagere", household)):
+            page.locator(f"#{service}_grant").set_checked(quantity != "")
             page.locator(f"#{service}_quantity").fill(quantity)
             page.locator(f"#{service}_valid_from").fill(first.isoformat() if first else "")
             page.locator(f"#{service}_valid_to").fill(last.isoformat() if last else "")
         expect(page.locator("#transport_scolaire_unit")).to_have_value("trajets")
         expect(page.locator("#aide_menagere_unit")).to_have_value("heures")
         form.get_by_role("button", name="Ouvrir le dossier").click()
+
+    # Each service offers only its own units, its usual quantity proposed (data/offers.json); nothing ticked.
+    expect(page.locator("#transport_scolaire_unit option")).to_have_text(["trajets"])
+    expect(page.locator("#aide_menagere_unit option")).to_have_text(["heures", "euros"])
+    expect(page.locator("#garde_enfants_unit option")).to_have_text(["heures", "jours", "euros"])
+    expect(page.locator("#transport_scolaire_quantity")).to_have_value("20")
+    expect(page.locator("#aide_menagere_quantity")).to_have_value("10")
+    expect(form.get_by_label("Accorder : Conduite à l'école")).not_to_be_checked()
 
     before = file_counts(db)
     refusals = [
@@ -398,7 +407,9 @@ def test_adviser_opens_a_file_and_the_member_sees_what_remains(new_page, adviser
     )
     expect(card.locator("li").filter(has_text="Aide ménagère")).to_contain_text("accordé 8 heures")
     expect(card.locator("li")).to_have_count(2)
-    expect(page.locator("#transport_scolaire_quantity")).to_have_value("")  # the form is ready for another file
+    # The form is ready for another file: nothing ticked, the usual quantities back.
+    expect(page.locator("#transport_scolaire_grant")).not_to_be_checked()
+    expect(page.locator("#transport_scolaire_quantity")).to_have_value("20")
 
     # The member sees it.
     goto(member, "/mon-espace")
@@ -477,6 +488,7 @@ def test_open_file_errors_sit_next_to_their_field(adviser, portal_server):
     page = adviser("desktop")
     open_member_file(page, contract_id(db, CLAIRE_NUMBER))
     before = file_counts(db)
+    page.locator("#transport_scolaire_grant").check()
     page.locator("#transport_scolaire_quantity").fill("0")
     page.locator("#transport_scolaire_valid_to").fill((today_in_paris() + timedelta(days=10)).isoformat())
     page.get_by_label("Date de l'événement").fill(today_in_paris().isoformat())

@@ -208,6 +208,7 @@ def open_transport_file(page: Page, the_contract: int) -> None:
     form.get_by_label("Bénéficiaire concerné").select_option(label="Zoé Garnier (enfant)")
     form.get_by_label("Événement", exact=True).select_option(label="Hospitalisation")
     form.get_by_label("Date de l'événement").fill(today_in_paris().isoformat())
+    page.locator("#transport_scolaire_grant").check()
     page.locator("#transport_scolaire_quantity").fill(str(GRANTED_TRIPS))
     page.locator("#transport_scolaire_valid_from").fill(today_in_paris().isoformat())
     page.locator("#transport_scolaire_valid_to").fill((today_in_paris() + timedelta(days=ENTITLEMENT_DAYS)).isoformat())

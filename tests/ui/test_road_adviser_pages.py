@@ -127,6 +127,20 @@ def test_a_refused_open_file_form_comes_back_by_field(adviser_session, claire_co
     assert scripts_of(events)  # the focus goes to the first error as the page draws it
 
 
+def test_a_ticked_service_in_a_unit_it_is_not_granted_in_is_refused_by_its_field(adviser_session, claire_confirmed):
+    cid = contract_id(CLAIRE.number)
+    state = page_state(AdviserContractState, f"/conseiller/contrat?id={cid}", adviser_session)
+    run(state, AdviserContractState.load)
+    assert {s.code: s.units for s in state.services}["aide_menagere"] == ["heures", "euros"]
+    form = {"beneficiary": str(state.beneficiary_choices[0].beneficiary_id), "event_type": "hospitalisation"}
+    form |= {"event_date": "2026-01-05", "aide_menagere_grant": "on", "aide_menagere_quantity": "10"}
+    form |= {"aide_menagere_unit": "trajets", "aide_menagere_valid_from": "2026-01-05"}
+    form |= {"aide_menagere_valid_to": "2026-02-05", "transport_scolaire_quantity": "20"}  # not ticked: not granted
+    run(state, AdviserContractState.open_file, form)
+    assert state.errors == {"aide_menagere_unit": "Le service « Aide ménagère » s'accorde en heures ou en euros."}
+    assert state.message == ""
+
+
 def test_the_audit_trail_filters_come_back_by_field(adviser_session):
     state = page_state(AuditTrailState, "/conseiller/journal", adviser_session)
     run(state, AuditTrailState.load)
