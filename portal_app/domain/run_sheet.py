@@ -130,9 +130,10 @@ def run_sheet(actor: Actor, day: str) -> list[RunSheetLine]:
         return lines
 
 
-def day_sheet(actor: Actor, day: str = "") -> DaySheet:
-    """The sheet of a day (`default_day()` when none is given), with its heading."""
-    when = _parse_day(day) if (day or "").strip() else default_day()
+def day_sheet(actor: Actor, day: str | None = None) -> DaySheet:
+    """The sheet of a day (`default_day()` when none is asked: None; a day typed empty is refused), with its
+    heading."""
+    when = default_day() if day is None else _parse_day(day)
     lines = run_sheet(actor, when.isoformat())
     return DaySheet(when.isoformat(), f"Trajets du {long_date(when)} : {trips_count(len(lines))}", lines)
 

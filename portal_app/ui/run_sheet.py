@@ -40,7 +40,7 @@ class RunSheetState(rx.State):
     def _clear(self) -> None:
         self.errors, self.message, self.row_error_id, self.row_error = {}, "", 0, ""
 
-    async def _show(self, day: str) -> None:
+    async def _show(self, day: str | None) -> None:
         sheet = await road.act(self, run_sheet.day_sheet, day)
         self.day, self.heading, self.lines, self.loaded = sheet.day, sheet.heading, sheet.lines, True
 
@@ -55,9 +55,9 @@ class RunSheetState(rx.State):
         await open_back_office(self)
         raw = self.router.url.query_parameters.get("jour", "")
         try:
-            await self._show(raw if len(raw) == 10 else "")
+            await self._show(raw if len(raw) == 10 else None)
         except ValidationError:  # a bad ?jour= in the address bar: the default day's sheet instead
-            await self._show("")
+            await self._show(None)
 
     @road.handler(["day"])
     async def show(self, form_data: dict):

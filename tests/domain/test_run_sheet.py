@@ -322,9 +322,15 @@ def test_a_hostile_remark_reaches_the_spreadsheet_as_text(adviser, claire):
 def test_the_sheet_shows_today_before_18h_and_tomorrow_from_18h(adviser, frozen_clock, hour, minute, shown):
     frozen_clock.set(paris(2026, 11, 2, hour, minute))
     relogin_adviser(adviser)
-    sheet = run_sheet.day_sheet(adviser.token, "")
+    sheet = run_sheet.day_sheet(adviser.token)
     assert sheet.day == shown
     assert "18 h" in run_sheet.DEFAULT_DAY_RULE
+
+
+def test_a_day_typed_empty_is_refused_not_replaced(adviser):
+    with pytest.raises(ValidationError) as refused:
+        run_sheet.day_sheet(adviser.token, "")
+    assert set(refused.value.errors) == {"day"}
 
 
 def test_the_sheet_says_its_day_and_how_many_trips_in_french(adviser, day):
