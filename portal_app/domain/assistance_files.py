@@ -22,7 +22,7 @@ from portal_app.domain.actors import Actor
 from portal_app.domain.advisers import require_adviser
 from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.domain.formatting import day_date, long_date
-from portal_app.domain.offers import offer_services, service_label
+from portal_app.domain.offers import offer_services, service_label, service_units
 from portal_app.domain.quantities import UNITS, format_quantity  # noqa: F401 (format_quantity: imported from here)
 from portal_app.domain.references import next_reference
 from portal_app.domain.registration import RELATION_LABELS
@@ -33,7 +33,6 @@ EVENT_TYPES = {
     EventType.MATERNITE: "Maternité",
     EventType.AUTRE: "Autre",
 }
-DEFAULT_UNITS = {"transport_scolaire": Unit.TRAJETS, "aide_menagere": Unit.HEURES, "garde_enfants": Unit.HEURES}
 MAX_QUANTITY = 100_000_00
 
 
@@ -96,6 +95,21 @@ def _check_entitlement(
     return quantity, start, end
 
 
+def _check_unit_of_service(item: EntitlementInput, errors: dict[str, str]) -> None:
+    """A service is granted only in its own units (data/offers.json): no home help counted in trips."""
+    name = f"{item.service}_unit"
+    allowed = service_units(item.service).units
+    if name in errors or f"{item.service}_service" in errors or item.unit in allowed:
+        return
+    if len(allowed) == 1:
+        words = allowed[0]
+    elif len(allowed) == 2:
+        words = f"{allowed[0]} ou en {allowed[1]}"  # « en heures ou en euros »
+    else:
+        words = f"{', '.join(allowed[:-1])} ou {allowed[-1]}"  # « en heures, jours ou euros »
+    errors[name] = f"Le service « {service_label(item.service)} » s'accorde en {words}."
+
+
 def open_file(
     actor: Actor,
     contract_id: int,
@@ -120,12 +134,14 @@ def open_file(
         if when and when > clock.today_in_paris():
             errors["event_date"] = "La date de l'événement ne peut pas être dans le futur."
         offered = offer_services(session.get(Offer, contract.offer_id))
-        granted = [item for item in entitlements if (item.quantity or "").strip()]
+        granted = list(entitlements)  # every service asked: an empty quantity is said by its field
         if not granted:
             errors["entitlements"] = "Accordez au moins un droit (quantité d'un service)."
         if len({item.service for item in granted}) != len(granted):
             errors["entitlements"] = "Un même service ne peut être accordé qu'une fois par dossier."
         checked = [(item, _check_entitlement(item, f"{item.service}_", offered, errors)) for item in granted]
+        for item in granted:
+            _check_unit_of_service(item, errors)
         if errors:
             raise ValidationError.many(errors)
         reference = next_reference(session, "AS")
@@ -326,11 +342,14 @@ def files_for_member(actor: Actor) -> list[AssistanceFileView]:
 
 @dataclass(frozen=True)
 class OfferedService:
-    """A service of the contract's offer, for the « open a file » form: its code, label and usual unit."""
+    """A service of the contract's offer, for the « open a file » form: its code, label, the units it is granted
+    in (the first one chosen at first) and its usual quantity, pre-filled (from data/offers.json)."""
 
     code: str
     label: str
     unit: str
+    units: list[str]
+    usual_quantity: str
 
 
 @dataclass(frozen=True)
@@ -348,10 +367,12 @@ def services_for_contract(actor: Actor, contract_id: int) -> list[OfferedService
         contract = session.get(Contract, contract_id) if isinstance(contract_id, int) else None
         if contract is None:
             raise NotFound("Contrat introuvable.")
-        return [
-            OfferedService(code, service_label(code), DEFAULT_UNITS.get(code, "heures"))
-            for code in offer_services(session.get(Offer, contract.offer_id))
-        ]
+        services = []
+        for code in offer_services(session.get(Offer, contract.offer_id)):
+            grant = service_units(code)
+            usual = str(grant.usual_quantity) if grant.usual_quantity > 0 else ""
+            services.append(OfferedService(code, service_label(code), grant.units[0], list(grant.units), usual))
+        return services
 
 
 def beneficiary_choices(actor: Actor, contract_id: int) -> list[BeneficiaryChoice]:

@@ -1,7 +1,8 @@
 """Reimbursement requests on the adviser's side: the queue, a claim's page, decisions, downloads.
 
-Decisions are conditional updates on the status the adviser saw (`expected_status`): when two
-advisers decide at the same moment, the second is told the claim has just been handled.
+Decisions are conditional updates on what the adviser saw (`expected_status`, and the timeline's length
+from the claim's page): when another adviser decided meanwhile, or at the same moment, the later one is told
+and nothing is overwritten. Accepting, refusing and paying are confirmed first (`confirmation`).
 Every decision is audited and e-mailed to the member; every adviser download is audited.
 """
 
@@ -31,7 +32,10 @@ REFUSAL_REASONS = {
     "hors_periode": "Prestation en dehors de la période de vos droits",
     "autre": "Autre motif",
 }
-ALREADY_HANDLED = "Cette demande vient d'être traitée par un autre conseiller : rechargez la page."
+ALREADY_HANDLED = (
+    "Entre-temps, un autre conseiller a traité cette demande : votre décision n'a pas été enregistrée. "
+    "La demande est rechargée ci-dessous telle qu'elle est maintenant."
+)
 TRANSITIONS = {
     ClaimStatus.IN_PROGRESS: (ClaimStatus.SUBMITTED,),
     ClaimStatus.DOCUMENTS_REQUESTED: (ClaimStatus.SUBMITTED, ClaimStatus.IN_PROGRESS),
@@ -95,6 +99,7 @@ class AdviserClaimView:
     member_number: str
     remaining: str  # the entitlement's « reste », the member's figure (domain.balances)
     acceptable: str  # at most what this claim may be accepted for: its amount, within what is not accepted yet
+    version: int  # the timeline's length: what a decision from this page expects (see decide)
 
 
 def adviser_claim(actor: Actor, reference: str) -> AdviserClaimView:
@@ -123,6 +128,109 @@ def adviser_claim(actor: Actor, reference: str) -> AdviserClaimView:
             acceptable=format_quantity(
                 max(min(claim.amount_cents, entitlement.quantity - entitlement.used), 0), "euros"
             ),
+            version=_version(session, claim),
+        )
+
+
+def _version(session: Session, claim: Claim) -> int:
+    """How many steps the claim's timeline has: every change of status adds one (a decision, the member's added
+    documents), so a page showing this number has seen every change."""
+    return session.exec(select(sa.func.count(ClaimEvent.id)).where(ClaimEvent.claim_id == claim.id)).one()
+
+
+@dataclass(frozen=True)
+class _Checked:
+    claim: Claim
+    values: dict
+    message: str
+    accepted: int | None
+
+
+def _check(
+    session: Session,
+    adviser: Account,
+    reference: str,
+    decision: str,
+    expected_status: str,
+    expected_version: int | None,
+    message: str,
+    amount: str,
+    reason: str,
+) -> _Checked:
+    """Everything a decision must pass, nothing written: the confirmation's question and the decision itself
+    ask the same. A claim that changed since the adviser's page (status or timeline) is ALREADY_HANDLED."""
+    if decision not in TRANSITIONS:
+        raise ValidationError("decision", "Décision inconnue.")
+    claim = _claim(session, reference)
+    if claim.status != expected_status or (
+        expected_version is not None and _version(session, claim) != expected_version
+    ):
+        raise ValidationError("decision", ALREADY_HANDLED)
+    if claim.status not in TRANSITIONS[decision]:
+        raise ValidationError("decision", "Décision impossible à ce stade.")
+    values: dict = {"status": decision, "decided_by_account_id": adviser.id}
+    if decision == "documents_requested" and not message:
+        raise ValidationError("message", "Indiquez au membre les pièces attendues.")
+    if decision == "refused":
+        if reason not in REFUSAL_REASONS:
+            raise ValidationError("reason", "Choisissez un motif de refus.")
+        message = f"{REFUSAL_REASONS[reason]}. {message}".strip()
+    accepted = None
+    if decision == "accepted":
+        accepted = parse_quantity(amount or "", "euros")
+        entitlement = session.get(Entitlement, claim.entitlement_id)
+        ceiling = min(claim.amount_cents, entitlement.quantity - entitlement.used)
+        if accepted is None or accepted <= 0:
+            raise ValidationError("amount", "Indiquez le montant accepté en euros.")
+        if accepted > ceiling:
+            raise ValidationError(
+                "amount",
+                f"Le montant accepté ne peut pas dépasser {format_quantity(max(ceiling, 0), 'euros')} "
+                "(le montant demandé et ce que le droit permet encore).",
+            )
+        values["accepted_amount_cents"] = accepted
+    return _Checked(claim, values, message, accepted)
+
+
+QUESTIONS = {
+    ClaimStatus.ACCEPTED: "Accepter la demande {reference} de {member} pour {amount} ?",
+    ClaimStatus.REFUSED: "Refuser la demande {reference} de {member} pour {amount} ?",
+    ClaimStatus.PAID: "Marquer comme payée la demande {reference} de {member} pour {amount} ?",
+}
+
+
+def confirmation(
+    actor: Actor,
+    reference: str,
+    decision: str,
+    expected_status: str,
+    message: str = "",
+    amount: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
+) -> str:
+    """The question an accept, refusal or payment is confirmed with: the amount and the member's name, so that a
+    decision is not made on the wrong claim or for the wrong amount. Checked as the decision would be."""
+    if decision not in QUESTIONS:
+        raise ValidationError("decision", "Décision inconnue.")
+    message = (message or "").strip()[:2000]
+    with session_scope() as session:
+        adviser = require_adviser(session, actor)
+        checked = _check(
+            session, adviser, reference, decision, expected_status, expected_version, message, amount, reason
+        )
+        claim = checked.claim
+        contract = session.get(Contract, claim.contract_id)
+        if decision == ClaimStatus.ACCEPTED:
+            cents = checked.accepted
+        elif decision == ClaimStatus.PAID:
+            cents = claim.accepted_amount_cents or claim.amount_cents
+        else:
+            cents = claim.amount_cents
+        return QUESTIONS[decision].format(
+            reference=claim.reference,
+            member=f"{contract.holder_first_name} {contract.holder_last_name}",
+            amount=format_quantity(cents, "euros"),
         )
 
 
@@ -134,42 +242,26 @@ def decide(
     message: str = "",
     amount: str = "",
     reason: str = "",
+    expected_version: int | None = None,
 ) -> str:
-    """in_progress, documents_requested (message required), accepted (amount), refused (reason), paid."""
-    if decision not in TRANSITIONS:
-        raise ValidationError("decision", "Décision inconnue.")
+    """in_progress, documents_requested (message required), accepted (amount), refused (reason), paid.
+
+    Only from what the adviser saw: `expected_status` and, from the claim's page, `expected_version` (the
+    timeline's length). The update is conditional on both, so a decision made meanwhile by another adviser is
+    never overwritten: the later one gets ALREADY_HANDLED and nothing is written.
+    """
     message = (message or "").strip()[:2000]
     with session_scope() as session:
         adviser = require_adviser(session, actor)
-        claim = _claim(session, reference)
-        if claim.status != expected_status or claim.status not in TRANSITIONS[decision]:
-            raise ValidationError(
-                "decision", ALREADY_HANDLED if claim.status != expected_status else "Décision impossible à ce stade."
-            )
-        values: dict = {"status": decision, "decided_by_account_id": adviser.id}
-        if decision == "documents_requested" and not message:
-            raise ValidationError("message", "Indiquez au membre les pièces attendues.")
-        if decision == "refused":
-            if reason not in REFUSAL_REASONS:
-                raise ValidationError("reason", "Choisissez un motif de refus.")
-            message = f"{REFUSAL_REASONS[reason]}. {message}".strip()
-        accepted = None
-        if decision == "accepted":
-            accepted = parse_quantity(amount or "", "euros")
-            entitlement = session.get(Entitlement, claim.entitlement_id)
-            ceiling = min(claim.amount_cents, entitlement.quantity - entitlement.used)
-            if accepted is None or accepted <= 0:
-                raise ValidationError("amount", "Indiquez le montant accepté en euros.")
-            if accepted > ceiling:
-                raise ValidationError(
-                    "amount",
-                    f"Le montant accepté ne peut pas dépasser {format_quantity(max(ceiling, 0), 'euros')} "
-                    "(le montant demandé et ce que le droit permet encore).",
-                )
-            values["accepted_amount_cents"] = accepted
-        result = session.execute(
-            sa.update(Claim).where(Claim.id == claim.id, Claim.status == expected_status).values(**values)
+        checked = _check(
+            session, adviser, reference, decision, expected_status, expected_version, message, amount, reason
         )
+        claim, message, accepted = checked.claim, checked.message, checked.accepted
+        conditions = [Claim.id == claim.id, Claim.status == expected_status]
+        if expected_version is not None:
+            steps = sa.select(sa.func.count(ClaimEvent.id)).where(ClaimEvent.claim_id == claim.id).scalar_subquery()
+            conditions.append(steps == expected_version)
+        result = session.execute(sa.update(Claim).where(*conditions).values(**checked.values))
         if result.rowcount != 1:
             raise ValidationError("decision", ALREADY_HANDLED)
         if accepted is not None:

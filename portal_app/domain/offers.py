@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from portal_app import settings
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Contract, Offer
+from portal_app.db.vocabulary import Unit
 
 CATALOGUE_PATH = settings.REPO_ROOT / "data" / "offers.json"
 
@@ -34,9 +35,32 @@ def service_label(code: str) -> str:
     return _catalogue()["services"].get(code, code.replace("_", " ").capitalize())
 
 
+@dataclass(frozen=True)
+class ServiceUnits:
+    """The units a service is granted in (the first one offered first) and its usual quantity in that unit."""
+
+    units: tuple[str, ...]
+    usual_quantity: int
+
+
+def service_units(code: str) -> ServiceUnits:
+    """From `service_units` in data/offers.json; a service missing there may be granted in any unit."""
+    entry = _catalogue().get("service_units", {}).get(code)
+    if not entry:
+        return ServiceUnits(tuple(str(unit) for unit in Unit), 0)
+    units = tuple(entry["units"])
+    unknown = set(units) - set(Unit)
+    if not units or unknown:
+        raise ValueError(f"service {code}: unknown units {sorted(unknown)}")
+    return ServiceUnits(units, int(entry.get("usual_quantity", 0)))
+
+
 def catalogue_offers(path: Path = CATALOGUE_PATH) -> list[OfferSpec]:
     data = _catalogue(path)
     known_services = set(data["services"])
+    for code in data.get("service_units", {}):
+        if code not in known_services:
+            raise ValueError(f"service_units: unknown service {code}")
     offers = []
     for item in data["offers"]:
         unknown = set(item["services"]) - known_services

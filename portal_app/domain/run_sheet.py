@@ -1,9 +1,13 @@
-"""The transport provider's daily run sheet (adviser back-office) and trip statuses set by advisers."""
+"""The transport provider's daily run sheet (adviser back-office) and trip statuses set by advisers.
+
+The sheet says which day it shows and, for each line, which status changes it offers: the page draws only
+those, and `set_status` refuses the others with the same rule (`_refusal`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import select
 
@@ -18,7 +22,7 @@ from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.domain.formatting import long_date
 from portal_app.domain.phone import display_mobile
 from portal_app.domain.spreadsheet import csv_text
-from portal_app.domain.trips import LIVE, STATUS_LABELS, release
+from portal_app.domain.trips import CUTOFF, LIVE, STATUS_LABELS, release
 
 ADVISER_STATUSES = {
     TripStatus.CONFIRMED: "confirmé",
@@ -32,6 +36,12 @@ ALLOWED_FROM = {
     TripStatus.NOT_DONE: (TripStatus.PLANNED, TripStatus.CONFIRMED, TripStatus.DONE),
     TripStatus.CANCELLED: LIVE,
 }
+# Statuses that are facts of the trip's day: not before it.
+ON_THE_DAY = (TripStatus.DONE, TripStatus.NOT_DONE)
+DEFAULT_DAY_RULE = (
+    "Sans date choisie, la feuille montre les trajets d'aujourd'hui jusqu'à 18 h, puis ceux de demain : "
+    "à partir de 18 h, les familles ne peuvent plus planifier, modifier ni annuler les trajets du lendemain."
+)
 CSV_HEADER = ["heure", "enfant", "prise_en_charge", "destination", "telephone_parent", "remarques", "statut"]
 
 
@@ -46,6 +56,41 @@ class RunSheetLine:
     notes: str
     status: str
     status_label: str
+    actions: list[str]  # the statuses this line may be given now, in ADVISER_STATUSES' order
+
+
+@dataclass(frozen=True)
+class DaySheet:
+    day: str  # ISO date
+    heading: str  # « Trajets du jeudi 3 décembre 2026 : 12 trajets »
+    lines: list[RunSheetLine]
+
+
+def default_day() -> date:
+    """Today until 18:00 in Paris, tomorrow from then: after the cut-off, tomorrow's trips no longer change and
+    are the ones the transport provider needs."""
+    moment = clock.now().astimezone(clock.PARIS)
+    return moment.date() + timedelta(days=1) if moment.time() >= CUTOFF else moment.date()
+
+
+def trips_count(count: int) -> str:
+    """« aucun trajet », « 1 trajet », « 12 trajets »."""
+    if count == 0:
+        return "aucun trajet"
+    return f"{count} trajet" if count == 1 else f"{count} trajets"
+
+
+def _refusal(current: str, trip_date: date, status: str) -> str | None:
+    """Why a trip in `current` status cannot become `status` now, or None when it can."""
+    if current not in ALLOWED_FROM[status]:
+        return f"Un trajet {STATUS_LABELS[current]} ne peut pas devenir {ADVISER_STATUSES[status]}."
+    if status in ON_THE_DAY and trip_date > clock.today_in_paris():
+        return "Un trajet ne peut être marqué réalisé ou non réalisé qu'à partir de son jour."
+    return None
+
+
+def _actions(trip: Trip) -> list[str]:
+    return [str(status) for status in ADVISER_STATUSES if _refusal(trip.status, trip.trip_date, status) is None]
 
 
 def _parse_day(raw: str) -> date:
@@ -79,9 +124,18 @@ def run_sheet(actor: Actor, day: str) -> list[RunSheetLine]:
                     notes=trip.notes,
                     status=trip.status,
                     status_label=STATUS_LABELS[trip.status],
+                    actions=_actions(trip),
                 )
             )
         return lines
+
+
+def day_sheet(actor: Actor, day: str | None = None) -> DaySheet:
+    """The sheet of a day (`default_day()` when none is asked: None; a day typed empty is refused), with its
+    heading."""
+    when = default_day() if day is None else _parse_day(day)
+    lines = run_sheet(actor, when.isoformat())
+    return DaySheet(when.isoformat(), f"Trajets du {long_date(when)} : {trips_count(len(lines))}", lines)
 
 
 def run_sheet_csv(actor: Actor, day: str) -> str:
@@ -104,14 +158,9 @@ def set_status(actor: Actor, trip_id: int, status: str) -> str:
         trip = session.get(Trip, trip_id) if isinstance(trip_id, int) else None
         if trip is None:
             raise NotFound("Trajet introuvable.")
-        if trip.status not in ALLOWED_FROM[status]:
-            raise ValidationError(
-                "status", f"Un trajet {STATUS_LABELS[trip.status]} ne peut pas devenir {ADVISER_STATUSES[status]}."
-            )
-        if status in ("done", "not_done") and trip.trip_date > clock.today_in_paris():
-            raise ValidationError(
-                "status", "Un trajet ne peut être marqué réalisé ou non réalisé qu'à partir de son jour."
-            )
+        refusal = _refusal(trip.status, trip.trip_date, status)
+        if refusal is not None:
+            raise ValidationError("status", refusal)
         if status == "cancelled":
             release(session, trip)
         else:

@@ -40,6 +40,9 @@ LOCKED = (
     "Trop de codes erronés ont été saisis : la double authentification de votre compte est verrouillée et aucun "
     "code n'est accepté. Demandez à un autre conseiller ou à l'exploitant du portail de la déverrouiller."
 )
+CODES_NOT_KEPT = (
+    "Cochez la case pour confirmer que vous avez conservé vos codes de secours : ils ne seront plus affichés."
+)
 OWN_UNLOCK = "Un autre conseiller doit déverrouiller votre double authentification."
 ADVISER_NOT_FOUND = "Aucun conseiller avec cette adresse e-mail."
 _SECRET_PURPOSE = "totp-secret"
@@ -85,18 +88,22 @@ def needs_enrolment(actor: Actor) -> bool:
 
 
 def start_enrolment(actor: Actor) -> Enrolment:
-    """A new secret for an adviser who has none confirmed yet; shown once, as a QR code and as text."""
+    """The secret to scan for an adviser who has none confirmed yet, as a QR code and as text.
+
+    The same secret comes back until a code confirms it: an adviser who reloads the page (or logs in again)
+    after scanning it must not be left with an app showing codes for a key the portal threw away.
+    """
     with session_scope() as session:
         _login_session, account = _pending(session, actor)
         factor = _factor(session, account.id)
         if factor is not None and factor.confirmed_at is not None:
             raise NotAllowed("La double authentification est déjà activée pour ce compte.")
-        secret = pyotp.random_base32()
         if factor is None:
+            secret = pyotp.random_base32()
             factor = SecondFactor(account_id=account.id, secret_encrypted=seal(secret, _SECRET_PURPOSE))
+            session.add(factor)
         else:
-            factor.secret_encrypted = seal(secret, _SECRET_PURPOSE)
-        session.add(factor)
+            secret = open_sealed(factor.secret_encrypted, _SECRET_PURPOSE)
         uri = pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=ISSUER)
         return Enrolment(secret=secret, qr_svg_data_uri=segno.make(uri, error="m").svg_data_uri(scale=5, border=2))
 
@@ -218,6 +225,14 @@ def confirm_enrolment(actor: Actor, code: str) -> list[str]:
         audit.record(session, "second_factor_enrolled", account, target_type="account", target_id=account.id)
         _open_session(session, login_session, account)
         return codes
+
+
+def acknowledge_recovery_codes(actor: Actor, kept: bool) -> None:
+    """The adviser goes on to the back-office only after saying the recovery codes are kept: they are shown
+    once, and an adviser who lost both the phone and the codes can only be helped by another adviser."""
+    actors.adviser(actor)
+    if not kept:
+        raise ValidationError("codes_conserves", CODES_NOT_KEPT)
 
 
 def verify(actor: Actor, code: str) -> None:

@@ -2,9 +2,10 @@
 and age) and /conseiller/remboursements/demande?ref=RB-… (the member, the file and what the entitlement
 still allows, the documents, the history, and the decisions).
 
-Each decision sends the status the adviser is looking at (`expected_status`): when another adviser
-decided first, the domain refuses and its message is shown. Reading a claim and downloading a file
-are audited by the domain.
+Each decision sends what the adviser is looking at (the status and the timeline's length): when another
+adviser decided first, the domain refuses, its message is shown and the claim is reloaded, their decision
+in it. « Accepter », « Refuser » and « Marquer comme payée » ask first, with the amount and the member's
+name (`claims_backoffice.confirmation`). Reading a claim and downloading a file are audited by the domain.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from portal_app.domain.errors import NotFound, ValidationError
 from portal_app.ui import components as ui
 from portal_app.ui import road
 from portal_app.ui.adviser.nav import adviser_nav, signed_in_adviser
+from portal_app.ui.claim_decisions import CONFIRM_TEXTS, decisions
 from portal_app.ui.claims import claim_summary, file_item, select_field, timeline_item
-from portal_app.ui.forms import text
+from portal_app.ui.forms import focus_when_shown, text
 
 NO_LINE_TEXT = "Aucune demande ne correspond à ces critères."
 DAYS_ERROR = "Indiquez un nombre de jours (nombre entier), ou laissez vide."
@@ -145,7 +147,11 @@ class AdviserClaimState(rx.State):
     acceptable: str = ""
     errors: dict[str, str] = {}
     message: str = ""
+    pending: str = ""  # accepted, refused or paid: waiting for « Oui, … »
+    question: str = ""  # « Accepter la demande RB-… de Claire Martin pour 300,00 € ? »
     _reference: str = ""
+    _version: int = 0  # the timeline's length the page shows: a decision is taken only from it
+    _pending_fields: dict[str, str] = {}
 
     @rx.var
     def amount_input(self) -> str:
@@ -155,12 +161,13 @@ class AdviserClaimState(rx.State):
     async def _reload(self) -> None:
         view = await road.act(self, claims_backoffice.adviser_claim, self._reference)
         await signed_in_adviser(self)
-        self.claim, self.member, self.member_number, self.remaining, self.acceptable = (
+        self.claim, self.member, self.member_number, self.remaining, self.acceptable, self._version = (
             view.claim,
             view.member,
             view.member_number,
             view.remaining,
             view.acceptable,
+            view.version,
         )
         self.loaded = True
 
@@ -169,30 +176,57 @@ class AdviserClaimState(rx.State):
         await signed_in_adviser(self)
         self.problem, self.loaded = error.message, True
 
+    def _forget_pending(self) -> None:
+        self.pending, self.question, self._pending_fields = "", "", {}
+
     @road.handler()
     async def load(self):
         self.loaded, self.problem, self.errors, self.message, self.claim = False, "", {}, "", None
+        self._forget_pending()
         self._reference = self.router.url.query_parameters.get("ref", "")[:20]
         await self._reload()
 
-    @road.handler()
-    async def reload(self):
+    async def _ask(self, decision: str, **fields: str):
+        """The confirmation's question (amount and member's name), checked as the decision will be."""
         self.errors, self.message = {}, ""
-        await self._reload()
+        self._forget_pending()
+        status = self.claim.status if self.claim else ""
+        try:
+            self.question = await road.act(
+                self,
+                claims_backoffice.confirmation,
+                self._reference,
+                decision,
+                status,
+                expected_version=self._version,
+                **fields,
+            )
+        except ValidationError as error:
+            if "decision" in error.errors:  # decided meanwhile by someone else: shown as it is now
+                await self._reload()
+            raise
+        self.pending, self._pending_fields = decision, fields
+        return focus_when_shown("confirmation")
 
-    async def _decide(self, decision: str, message: str = "", amount: str = "", reason: str = ""):
-        """One decision on the status shown on the page; the domain says if someone else was first."""
+    async def _decide(self, decision: str, **fields: str):
+        """One decision on what the page shows; the domain says if someone else was first, and the claim is
+        reloaded so that their decision is shown (never overwritten)."""
         self.errors, self.message = {}, ""
-        self.message = await road.act(
-            self,
-            claims_backoffice.decide,
-            self._reference,
-            decision,
-            self.claim.status if self.claim else "",
-            message,
-            amount,
-            reason,
-        )
+        self._forget_pending()
+        try:
+            self.message = await road.act(
+                self,
+                claims_backoffice.decide,
+                self._reference,
+                decision,
+                self.claim.status if self.claim else "",
+                expected_version=self._version,
+                **fields,
+            )
+        except ValidationError as error:
+            if "decision" in error.errors:
+                await self._reload()
+            raise
         await self._reload()
         return [
             *[rx.call_script(f"document.getElementById('{form}')?.reset()") for form in FORM_IDS],
@@ -207,147 +241,32 @@ class AdviserClaimState(rx.State):
     async def request_documents(self, form_data: dict):
         return await self._decide("documents_requested", message=text(form_data, "message", 2000))
 
-    @road.handler(DECISION_FIELDS, sends_mail=True)
+    @road.handler(DECISION_FIELDS)
     async def accept(self, form_data: dict):
-        return await self._decide("accepted", amount=text(form_data, "amount", 30))
+        return await self._ask("accepted", amount=text(form_data, "amount", 30))
 
-    @road.handler(DECISION_FIELDS, sends_mail=True)
+    @road.handler(DECISION_FIELDS)
     async def refuse(self, form_data: dict):
-        return await self._decide(
+        return await self._ask(
             "refused", message=text(form_data, "refusal_message", 2000), reason=text(form_data, "reason", 30)
         )
 
-    @road.handler(DECISION_FIELDS, sends_mail=True)
+    @road.handler(DECISION_FIELDS)
     async def mark_paid(self):
-        return await self._decide("paid")
+        return await self._ask("paid")
 
+    @road.handler(DECISION_FIELDS, sends_mail=True)
+    async def confirm(self):
+        """« Oui, … »: the decision asked, with what was typed when it was asked."""
+        if self.pending not in CONFIRM_TEXTS:
+            return None
+        return await self._decide(self.pending, **self._pending_fields)
 
-def _form_box(title: str, *children: rx.Component, **props) -> rx.Component:
-    return rx.el.form(
-        rx.el.h3(title, class_name="mb-3 text-lg font-semibold"),
-        *children,
-        no_validate=True,
-        class_name="mb-6 rounded-md border border-slate-300 p-4",
-        **props,
-    )
-
-
-def textarea_field(label: str, name: str, errors: rx.Var, hint: str = "", required: bool = True) -> rx.Component:
-    error = errors.get(name, "")
-    has_error = error != ""
-    described_by = f"{name}-aide {name}-erreur" if hint else f"{name}-erreur"
-    return rx.el.div(
-        rx.el.label(label, html_for=name, class_name="mb-1 block font-semibold text-slate-900"),
-        rx.el.p(hint, id=f"{name}-aide", class_name="mb-2 text-sm text-slate-700") if hint else rx.fragment(),
-        rx.el.textarea(
-            id=name,
-            name=name,
-            rows=4,
-            max_length=2000,
-            required=required,
-            aria_invalid=rx.cond(has_error, "true", "false"),
-            aria_describedby=described_by,
-            class_name=ui.INPUT_CLASS,
-        ),
-        ui.error_text(error, f"{name}-erreur"),
-        class_name="mb-5",
-    )
-
-
-def decisions() -> rx.Component:
-    status = AdviserClaimState.claim.status
-    errors = AdviserClaimState.errors
-    can = {d: rx.Var.create(list(allowed)).contains(status) for d, allowed in claims_backoffice.TRANSITIONS.items()}
-    return rx.el.section(
-        rx.el.h2("Décision", class_name="mb-3 text-xl font-semibold"),
-        rx.cond(
-            can["in_progress"],
-            rx.el.div(
-                rx.el.button(
-                    "Prendre en charge",
-                    type="button",
-                    on_click=AdviserClaimState.take,
-                    class_name=ui.PRIMARY_BUTTON_CLASS,
-                ),
-                class_name="mb-6",
-            ),
-        ),
-        rx.cond(
-            can["documents_requested"],
-            _form_box(
-                "Demander des pièces",
-                textarea_field(
-                    "Message au membre",
-                    "message",
-                    errors,
-                    hint="Les pièces attendues ; le membre reçoit ce message par e-mail et dans le suivi.",
-                ),
-                ui.submit_button("Demander des pièces"),
-                id="form-pieces",
-                on_submit=AdviserClaimState.request_documents,
-            ),
-        ),
-        rx.cond(
-            can["accepted"],
-            _form_box(
-                "Accepter",
-                ui.field(
-                    "Montant accepté (€)",
-                    "amount",
-                    errors,
-                    hint=rx.fragment(
-                        "Au plus le montant demandé, dans ce que le droit permet encore (",
-                        AdviserClaimState.acceptable,
-                        ").",
-                    ),
-                    default_value=AdviserClaimState.amount_input,
-                    input_mode="decimal",
-                    max_length=20,
-                    key=AdviserClaimState.amount_input,
-                ),
-                ui.submit_button("Accepter"),
-                id="form-accepter",
-                on_submit=AdviserClaimState.accept,
-            ),
-        ),
-        rx.cond(
-            can["refused"],
-            _form_box(
-                "Refuser",
-                select_field(
-                    "Motif du refus",
-                    "reason",
-                    errors,
-                    list(claims_backoffice.REFUSAL_REASONS.items()),
-                    placeholder="Choisissez un motif",
-                ),
-                textarea_field(
-                    "Précisions pour le membre",
-                    "refusal_message",
-                    errors,
-                    hint="Facultatif : ajoutées au motif dans le message au membre.",
-                    required=False,
-                ),
-                ui.submit_button("Refuser"),
-                id="form-refuser",
-                on_submit=AdviserClaimState.refuse,
-            ),
-        ),
-        rx.cond(
-            can["paid"],
-            rx.el.button(
-                "Marquer comme payée",
-                type="button",
-                on_click=AdviserClaimState.mark_paid,
-                class_name=ui.PRIMARY_BUTTON_CLASS,
-            ),
-        ),
-        rx.cond(
-            (status == "refused") | (status == "paid"),
-            rx.el.p("Cette demande est close : aucune décision n'est plus possible."),
-        ),
-        class_name="mb-8 max-w-xl",
-    )
+    @rx.event
+    def keep(self):
+        """« Revenir à la demande »: nothing decided, the forms as they were."""
+        self._forget_pending()
+        return focus_when_shown("decisions")
 
 
 def adviser_claim_page() -> rx.Component:
@@ -370,15 +289,7 @@ def adviser_claim_page() -> rx.Component:
                         ),
                         rx.cond(
                             decision_error != "",
-                            rx.el.div(
-                                ui.notice(decision_error, "error", id="decision", tab_index=-1),
-                                rx.el.button(
-                                    "Recharger la demande",
-                                    type="button",
-                                    on_click=AdviserClaimState.reload,
-                                    class_name=ui.SECONDARY_BUTTON_CLASS + " mb-6",
-                                ),
-                            ),
+                            ui.notice(decision_error, "error", id="decision", tab_index=-1),
                         ),
                         rx.el.section(
                             rx.el.h2("Demande ", c.reference, class_name="mb-3 text-xl font-semibold"),
@@ -402,7 +313,7 @@ def adviser_claim_page() -> rx.Component:
                             rx.el.ol(rx.foreach(c.timeline, timeline_item), id="suivi"),
                             class_name="mb-8",
                         ),
-                        decisions(),
+                        decisions(AdviserClaimState),
                     ),
                 ),
             ),

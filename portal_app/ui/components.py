@@ -135,8 +135,12 @@ def footer() -> rx.Component:
     )
 
 
-def page(title: str, *children: rx.Component) -> rx.Component:
-    """A whole page: skip link, header, one <main> with the page's <h1>, footer."""
+def page(title: str, *children: rx.Component, wide: bool = False) -> rx.Component:
+    """A whole page: skip link, header, one <main> with the page's <h1>, footer.
+
+    `wide`: the back-office's tables (the run sheet) use the width of a 1280 px screen instead of a column
+    of text, so that no action button is pushed out of view.
+    """
     return rx.el.div(
         rx.el.a(
             "Aller au contenu",
@@ -152,7 +156,7 @@ def page(title: str, *children: rx.Component) -> rx.Component:
             *children,
             id="contenu",
             tab_index=-1,  # the skip link moves the focus here (not only the scroll position)
-            class_name="mx-auto w-full max-w-3xl flex-1 px-4 py-6 focus:outline-none",
+            class_name="mx-auto w-full flex-1 px-4 py-6 focus:outline-none " + ("max-w-7xl" if wide else "max-w-3xl"),
         ),
         footer(),
         class_name="flex min-h-screen flex-col bg-white text-slate-900 antialiased",

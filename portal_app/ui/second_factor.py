@@ -10,7 +10,7 @@ from portal_app.domain import passkey_login, passkeys, second_factor
 from portal_app.domain.errors import NotAllowed
 from portal_app.ui import components as ui
 from portal_app.ui import road
-from portal_app.ui.forms import text
+from portal_app.ui.forms import checked, text
 from portal_app.ui.passkeys import FOCUS_BUTTON, browser_problem, ceremony_script
 from portal_app.ui.session_state import SessionState
 
@@ -86,6 +86,25 @@ class SecondFactorState(rx.State):
         await road.act(self, second_factor.verify, code)
         (await self.get_state(SessionState))._signed_in("adviser")
         return rx.redirect("/conseiller", replace=True)
+
+    @road.handler(["codes_conserves"])
+    async def leave_codes(self, form_data: dict):
+        """« Continuer vers l'espace conseiller »: only once the adviser says the codes are kept."""
+        self.errors = {}
+        await road.act(self, second_factor.acknowledge_recovery_codes, checked(form_data, "codes_conserves"))
+        return rx.redirect("/conseiller", replace=True)
+
+
+# The recovery codes as a text file, built in the page from the list the script wrote (never sent again).
+DOWNLOAD_CODES = rx.call_script(
+    "(() => { const codes = [...document.querySelectorAll('#codes-de-secours li')].map((li) => li.textContent);"
+    " const text = ['Espace Assistance : codes de secours de la double authentification',"
+    " 'Chaque code permet une seule connexion si vous n\\'avez plus accès à votre application.', '',"
+    " ...codes, ''].join('\\r\\n');"
+    " const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));"
+    " const a = document.createElement('a'); a.href = url; a.download = 'codes-de-secours-espace-assistance.txt';"
+    " document.body.appendChild(a); a.click(); a.remove(); setTimeout(() => URL.revokeObjectURL(url), 1000); })()"
+)
 
 
 def code_form(button: str) -> rx.Component:
@@ -168,10 +187,34 @@ def second_factor_page() -> rx.Component:
                     ),
                     rx.el.ul(
                         id="codes-de-secours",
+                        aria_label="Codes de secours",
                         class_name="mb-6 grid grid-cols-2 gap-2",
                     ),
-                    rx.el.a(
-                        "Continuer vers l'espace conseiller", href="/conseiller", class_name=ui.PRIMARY_BUTTON_CLASS
+                    rx.el.div(
+                        rx.el.button(
+                            "Télécharger les codes (.txt)",
+                            type="button",
+                            on_click=DOWNLOAD_CODES,
+                            class_name=ui.SECONDARY_BUTTON_CLASS,
+                        ),
+                        rx.el.button(
+                            "Imprimer",
+                            type="button",
+                            on_click=rx.call_script("window.print()"),
+                            class_name=ui.SECONDARY_BUTTON_CLASS,
+                        ),
+                        class_name="mb-6 flex flex-col gap-3 sm:flex-row print:hidden",
+                    ),
+                    rx.el.form(
+                        ui.checkbox(
+                            "J'ai conservé mes codes de secours en lieu sûr.",
+                            "codes_conserves",
+                            SecondFactorState.errors,
+                        ),
+                        ui.submit_button("Continuer vers l'espace conseiller"),
+                        on_submit=SecondFactorState.leave_codes,
+                        no_validate=True,
+                        class_name="print:hidden",
                     ),
                 ),
             ),

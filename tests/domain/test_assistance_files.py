@@ -203,3 +203,51 @@ def test_what_remains_agrees_with_its_unit(adviser, claire):
     summaries = [e.summary for e in assistance_files.files_for_member(claire.token)[0].entitlements]
     assert "Aide ménagère : 10 heures restantes jusqu'au 12 décembre 2026" in summaries
     assert "Garde d'enfants : 1 jour restant jusqu'au 12 décembre 2026" in summaries
+
+
+# --- the units each service is granted in, and its usual quantity (data/offers.json) ------------------
+
+
+def test_the_open_file_form_offers_each_services_own_units_and_usual_quantity(adviser, claire):
+    offered = {
+        s.code: (s.units, s.unit, s.usual_quantity)
+        for s in assistance_files.services_for_contract(adviser.token, contract_id(claire.contract.number))
+    }
+    assert offered == {
+        "transport_scolaire": (["trajets"], "trajets", "20"),
+        "aide_menagere": (["heures", "euros"], "heures", "10"),
+        "garde_enfants": (["heures", "jours", "euros"], "heures", "10"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("entitlement", "message"),
+    [
+        (
+            EntitlementInput("aide_menagere", "10", "trajets", "2026-03-10", "2026-04-30"),
+            "Le service « Aide ménagère » s'accorde en heures ou en euros.",
+        ),
+        (
+            EntitlementInput("transport_scolaire", "10", "heures", "2026-03-10", "2026-04-30"),
+            "Le service « Conduite à l'école » s'accorde en trajets.",
+        ),
+        (
+            EntitlementInput("garde_enfants", "10", "trajets", "2026-03-10", "2026-04-30"),
+            "Le service « Garde d'enfants » s'accorde en heures, jours ou euros.",
+        ),
+    ],
+)
+def test_a_unit_the_service_is_not_granted_in_is_refused_by_its_field(adviser, claire, entitlement, message):
+    with pytest.raises(ValidationError) as refused:
+        _open(adviser, claire.contract, entitlement)
+    assert refused.value.errors == {f"{entitlement.service}_unit": message}
+    with session_scope() as session:
+        assert session.exec(select(AssistanceFile)).all() == []
+
+
+def test_a_service_asked_without_a_quantity_is_refused_by_its_field(adviser, claire):
+    with pytest.raises(ValidationError) as refused:
+        _open(adviser, claire.contract, _transport(), EntitlementInput("aide_menagere", " ", "heures", "", ""))
+    assert "aide_menagere_quantity" in refused.value.errors
+    with session_scope() as session:
+        assert session.exec(select(AssistanceFile)).all() == []

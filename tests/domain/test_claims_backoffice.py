@@ -432,7 +432,7 @@ def test_a_decision_on_a_claim_that_just_changed_is_refused(adviser, second_advi
 
     errors = refused(adviser, claim, "refused", "submitted", reason="illisible")
 
-    assert errors == {"decision": "Cette demande vient d'être traitée par un autre conseiller : rechargez la page."}
+    assert errors == {"decision": ALREADY_HANDLED}
     assert status(claim) == "accepted"
     assert len(audited("claim_decided")) == 1
 

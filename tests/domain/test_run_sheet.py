@@ -304,3 +304,75 @@ def test_a_hostile_remark_reaches_the_spreadsheet_as_text(adviser, claire):
     [row] = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
     assert row[5] == "'" + hostile
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
+
+
+# --- which day, what each line offers -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "shown"),
+    [
+        (10, 30, "2026-11-02"),
+        (12, 0, "2026-11-02"),
+        (17, 59, "2026-11-02"),
+        (18, 0, "2026-11-03"),
+        (23, 30, "2026-11-03"),
+    ],
+)
+def test_the_sheet_shows_today_before_18h_and_tomorrow_from_18h(adviser, frozen_clock, hour, minute, shown):
+    frozen_clock.set(paris(2026, 11, 2, hour, minute))
+    relogin_adviser(adviser)
+    sheet = run_sheet.day_sheet(adviser.token)
+    assert sheet.day == shown
+    assert "18 h" in run_sheet.DEFAULT_DAY_RULE
+
+
+def test_a_day_typed_empty_is_refused_not_replaced(adviser):
+    with pytest.raises(ValidationError) as refused:
+        run_sheet.day_sheet(adviser.token, "")
+    assert set(refused.value.errors) == {"day"}
+
+
+def test_the_sheet_says_its_day_and_how_many_trips_in_french(adviser, day):
+    assert run_sheet.day_sheet(adviser.token, DAY).heading == "Trajets du lundi 9 novembre 2026 : 3 trajets"
+    assert run_sheet.day_sheet(adviser.token, "2026-11-10").heading == "Trajets du mardi 10 novembre 2026 : 1 trajet"
+    assert (
+        run_sheet.day_sheet(adviser.token, "2026-11-11").heading
+        == "Trajets du mercredi 11 novembre 2026 : aucun trajet"
+    )
+    assert run_sheet.day_sheet(adviser.token, "2026-12-01").heading.startswith("Trajets du mardi 1er décembre 2026")
+
+
+def offered(adviser, trip_id: int, day: str = DAY) -> list[str]:
+    return {line.trip_id: line.actions for line in run_sheet.day_sheet(adviser.token, day).lines}[trip_id]
+
+
+def test_a_confirmed_trip_is_never_offered_confirm(adviser, day):
+    assert offered(adviser, day.lea_trip) == ["confirmed", "cancelled"]
+    run_sheet.set_status(adviser.token, day.lea_trip, "confirmed")
+    assert offered(adviser, day.lea_trip) == ["cancelled"]
+
+
+def test_done_and_not_done_are_offered_from_the_trips_day(adviser, day, frozen_clock):
+    frozen_clock.set(paris(2026, 11, 9, 8, 30))
+    relogin_adviser(adviser)
+    run_sheet.set_status(adviser.token, day.hugo_trip, "confirmed")
+    assert offered(adviser, day.lea_trip) == ["confirmed", "done", "not_done", "cancelled"]
+    assert offered(adviser, day.hugo_trip) == ["done", "not_done", "cancelled"]
+    run_sheet.set_status(adviser.token, day.lea_trip, "done")
+    run_sheet.set_status(adviser.token, day.hugo_trip, "not_done")
+    assert offered(adviser, day.lea_trip) == ["not_done"]
+    assert offered(adviser, day.hugo_trip) == ["done"]
+
+
+def test_every_action_offered_is_accepted_and_no_other(adviser, day, frozen_clock):
+    frozen_clock.set(paris(2026, 11, 9, 8, 30))
+    relogin_adviser(adviser)
+    run_sheet.set_status(adviser.token, day.hugo_trip, "confirmed")
+    for line in run_sheet.day_sheet(adviser.token, DAY).lines:
+        for status in run_sheet.ADVISER_STATUSES:
+            if status not in line.actions:
+                with pytest.raises(ValidationError):
+                    run_sheet.set_status(adviser.token, line.trip_id, status)
+    [zoe] = [line for line in run_sheet.day_sheet(adviser.token, DAY).lines if line.trip_id == day.zoe_trip]
+    run_sheet.set_status(adviser.token, zoe.trip_id, zoe.actions[0])

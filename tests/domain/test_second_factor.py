@@ -47,6 +47,31 @@ def test_first_login_enrols_with_a_qr_code_and_gives_recovery_codes():
     assert is_adviser(token)
 
 
+def test_reloading_the_enrolment_page_keeps_the_same_secret_until_a_code_is_confirmed():
+    advisers.create_adviser(ADVISER_EMAIL, ADVISER_PASSWORD)
+    pending = actor_of(pending_adviser_token(ADVISER_EMAIL))
+    first = second_factor.start_enrolment(pending)
+    again = second_factor.start_enrolment(pending)
+    assert again.secret == first.secret
+    # The next login (the adviser went away with the code scanned) still shows the scanned key…
+    token = pending_adviser_token(ADVISER_EMAIL)
+    later = actor_of(token)
+    assert second_factor.start_enrolment(later).secret == first.secret
+    # …and the code the app shows for it is the one that activates the second factor.
+    second_factor.confirm_enrolment(later, pyotp.TOTP(first.secret).at(clock.now()))
+    assert is_adviser(token)
+
+
+def test_the_recovery_codes_page_is_left_only_once_their_keeping_is_ticked():
+    adviser = enrol_adviser()
+    with pytest.raises(ValidationError) as refused:
+        second_factor.acknowledge_recovery_codes(adviser.token, False)
+    assert refused.value.errors == {"codes_conserves": second_factor.CODES_NOT_KEPT}
+    second_factor.acknowledge_recovery_codes(adviser.token, True)
+    with pytest.raises(NotAllowed):
+        second_factor.acknowledge_recovery_codes(actor_of(pending_adviser_token(ADVISER_EMAIL)), True)
+
+
 def test_a_wrong_code_at_enrolment_is_refused():
     advisers.create_adviser(ADVISER_EMAIL, ADVISER_PASSWORD)
     token = pending_adviser_token(ADVISER_EMAIL)

@@ -369,6 +369,15 @@ def enrol_second_factor(page: Page, keys: AdviserKeys) -> None:
     keys.recovery_codes = [c.strip() for c in codes.all_inner_texts()]
 
 
+CODES_KEPT = "J'ai conservé mes codes de secours en lieu sûr."
+
+
+def leave_recovery_codes(page: Page) -> None:
+    """The recovery codes page: tick « J'ai conservé mes codes… », then « Continuer vers l'espace conseiller »."""
+    page.get_by_label(CODES_KEPT).check()
+    page.get_by_role("button", name="Continuer vers l'espace conseiller").click()
+
+
 def adviser_log_in(page: Page, keys: AdviserKeys) -> None:
     """Password, then enrolment (first time) or a TOTP code; ends hydrated on /conseiller."""
     goto(page, "/connexion")
@@ -380,7 +389,7 @@ def adviser_log_in(page: Page, keys: AdviserKeys) -> None:
     since = mark(page)
     if not keys.secret:
         enrol_second_factor(page, keys)
-        page.get_by_role("link", name="Continuer vers l'espace conseiller").click()
+        leave_recovery_codes(page)
     else:
         submit_code(page, keys.code(), "Vérifier")
     expect(page).to_have_url(url_re("/conseiller"))

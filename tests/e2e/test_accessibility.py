@@ -28,6 +28,7 @@ from .support import (
     enrol_second_factor,
     fill_contract_step,
     goto,
+    leave_recovery_codes,
     link_from,
     login,
     mark,
@@ -426,7 +427,7 @@ def adviser_logs_in_checking_each_step(page: Page, keys: AdviserKeys) -> None:
     enrol_second_factor(page, keys)
     check(page, "/connexion/verification recovery codes")
     since = mark(page)
-    page.get_by_role("link", name="Continuer vers l'espace conseiller").click()
+    leave_recovery_codes(page)
     expect(page).to_have_url(url_re("/conseiller"))
     wait_hydrated(page, since, "/conseiller")
 

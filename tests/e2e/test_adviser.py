@@ -13,6 +13,7 @@ import re
 import subprocess
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,6 +23,7 @@ from .support import (
     CLAIRE_EMAIL,
     CLAIRE_NUMBER,
     CLAIRE_PASSWORD,
+    CODES_KEPT,
     DEMO_ADVISER_EMAIL,
     DEMO_ADVISER_PASSWORD,
     GAELLE,
@@ -33,6 +35,7 @@ from .support import (
     db_rows,
     db_value,
     goto,
+    leave_recovery_codes,
     login,
     long_date,
     mark,
@@ -166,6 +169,14 @@ def test_adviser_enrols_totp_then_gives_a_code_at_every_login(new_page, portal_s
     secret = totp_key_shown(page)
     assert re.fullmatch(r"[A-Z2-7]{32}", secret), f"not a base32 TOTP key: {secret!r}"
     keys.secret = secret
+    qr_src = qr.get_attribute("src")
+
+    # Reloading the page (the app has scanned the code) shows the same key and QR code until a code is given.
+    since = mark(page)
+    page.reload()
+    wait_hydrated(page, since, "/connexion/verification")
+    expect(qr).to_have_attribute("src", qr_src)
+    assert totp_key_shown(page) == secret
 
     # A wrong code: refused, next to the field, announced.
     code_field = page.get_by_label("Code de vérification")
@@ -193,8 +204,28 @@ def test_adviser_enrols_totp_then_gives_a_code_at_every_login(new_page, portal_s
     keys.recovery_codes = [c.strip() for c in codes.all_inner_texts()]
     assert all(re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){4}", c) for c in keys.recovery_codes), keys.recovery_codes
     assert len(set(keys.recovery_codes)) == 10
+
+    # They can be downloaded as a text file built in the page, and printed.
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Télécharger les codes (.txt)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".txt")
+    downloaded = Path(download.path()).read_text(encoding="utf-8")
+    assert all(code in downloaded for code in keys.recovery_codes), downloaded
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
+    page.get_by_role("button", name="Imprimer").click()
+    page.wait_for_function("window.__printed === 1")
+
+    # Going on without ticking « J'ai conservé mes codes… » is refused, by the box.
+    page.get_by_role("button", name="Continuer vers l'espace conseiller").click()
+    box = page.get_by_label(CODES_KEPT)
+    expect(page.locator("#codes_conserves-erreur")).to_contain_text("Cochez la case")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_be_focused()
+    expect(page).to_have_url(url_re("/connexion/verification"))
+    expect(codes).to_have_count(10)
     since = mark(page)
-    page.get_by_role("link", name="Continuer vers l'espace conseiller").click()
+    leave_recovery_codes(page)
     expect(page).to_have_url(url_re("/conseiller"))
     wait_hydrated(page, since, "/conseiller")
     expect(page.get_by_role("heading", name="Espace conseiller", level=1)).to_be_visible()
@@ -328,12 +359,21 @@ def test_adviser_opens_a_file_and_the_member_sees_what_remains(new_page, adviser
         form.get_by_label("Événement", exact=True).select_option(label="Hospitalisation")
         form.get_by_label("Date de l'événement").fill(event_date.isoformat())
         for service, (quantity, first, last) in (("transport_scolaire", transport), ("aide_menagere", household)):
+            page.locator(f"#{service}_grant").set_checked(quantity != "")
             page.locator(f"#{service}_quantity").fill(quantity)
             page.locator(f"#{service}_valid_from").fill(first.isoformat() if first else "")
             page.locator(f"#{service}_valid_to").fill(last.isoformat() if last else "")
         expect(page.locator("#transport_scolaire_unit")).to_have_value("trajets")
         expect(page.locator("#aide_menagere_unit")).to_have_value("heures")
         form.get_by_role("button", name="Ouvrir le dossier").click()
+
+    # Each service offers only its own units, its usual quantity proposed (data/offers.json); nothing ticked.
+    expect(page.locator("#transport_scolaire_unit option")).to_have_text(["trajets"])
+    expect(page.locator("#aide_menagere_unit option")).to_have_text(["heures", "euros"])
+    expect(page.locator("#garde_enfants_unit option")).to_have_text(["heures", "jours", "euros"])
+    expect(page.locator("#transport_scolaire_quantity")).to_have_value("20")
+    expect(page.locator("#aide_menagere_quantity")).to_have_value("10")
+    expect(form.get_by_label("Accorder : Conduite à l'école")).not_to_be_checked()
 
     before = file_counts(db)
     refusals = [
@@ -367,7 +407,9 @@ def test_adviser_opens_a_file_and_the_member_sees_what_remains(new_page, adviser
     )
     expect(card.locator("li").filter(has_text="Aide ménagère")).to_contain_text("accordé 8 heures")
     expect(card.locator("li")).to_have_count(2)
-    expect(page.locator("#transport_scolaire_quantity")).to_have_value("")  # the form is ready for another file
+    # The form is ready for another file: nothing ticked, the usual quantities back.
+    expect(page.locator("#transport_scolaire_grant")).not_to_be_checked()
+    expect(page.locator("#transport_scolaire_quantity")).to_have_value("20")
 
     # The member sees it.
     goto(member, "/mon-espace")
@@ -446,6 +488,7 @@ def test_open_file_errors_sit_next_to_their_field(adviser, portal_server):
     page = adviser("desktop")
     open_member_file(page, contract_id(db, CLAIRE_NUMBER))
     before = file_counts(db)
+    page.locator("#transport_scolaire_grant").check()
     page.locator("#transport_scolaire_quantity").fill("0")
     page.locator("#transport_scolaire_valid_to").fill((today_in_paris() + timedelta(days=10)).isoformat())
     page.get_by_label("Date de l'événement").fill(today_in_paris().isoformat())

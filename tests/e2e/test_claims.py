@@ -30,6 +30,7 @@ from .support import (
     TestContract,
     confirm_email,
     goto,
+    leave_recovery_codes,
     login,
     mail_body,
     mark,
@@ -230,7 +231,7 @@ def adviser_cookie(browser, portal, portal_server) -> str:
         page.get_by_label("Code de vérification").fill(pyotp.TOTP(secret).now())
         page.get_by_role("button", name="Activer et continuer").click()
         since = mark(page)
-        page.get_by_role("link", name="Continuer vers l'espace conseiller").click()
+        leave_recovery_codes(page)
         expect(page).to_have_url(url_re("/conseiller"))
         wait_hydrated(page, since, "/conseiller")
         cookie = session_cookie(page)
@@ -443,7 +444,19 @@ def test_adviser_accepts_and_the_member_sees_it(new_page, adviser, portal_server
     page.get_by_role("button", name="Accepter", exact=True).click()
     expect(page.locator("#amount-erreur")).to_contain_text("ne peut pas dépasser 88,00 €")
     amount.fill("80,00")
+    # « Accepter » asks first, with the amount and the member's name; « Revenir à la demande » changes nothing.
     page.get_by_role("button", name="Accepter", exact=True).click()
+    question = f"Accepter la demande {reference} de Claire Martin pour 80,00 € ?"
+    confirmation = page.get_by_role("group", name=question)
+    expect(confirmation).to_be_focused()
+    expect(confirmation).to_contain_text(question)
+    expect(page.get_by_role("button", name="Accepter", exact=True)).to_be_hidden()
+    confirmation.get_by_role("button", name="Revenir à la demande").click()
+    expect(confirmation).to_have_count(0)
+    expect(amount).to_have_value("80,00")
+    assert db_rows(db, "SELECT status FROM claim WHERE reference = ?", reference) == [("submitted",)]
+    page.get_by_role("button", name="Accepter", exact=True).click()
+    page.get_by_role("group", name=question).get_by_role("button", name="Oui, accepter").click()
     expect(page.locator("#decision-prise")).to_have_text(f"Demande {reference} : acceptée.")
     expect(main).to_contain_text("Montant accepté")
     expect(page.locator("#suivi li").last).to_contain_text("acceptée")
@@ -462,10 +475,15 @@ def test_adviser_accepts_and_the_member_sees_it(new_page, adviser, portal_server
 
     # Paid: the last step.
     page.get_by_role("button", name="Marquer comme payée").click()
+    paid = page.get_by_role("group", name=f"Marquer comme payée la demande {reference} de Claire Martin pour 80,00 € ?")
+    paid.get_by_role("button", name="Oui, marquer comme payée").click()
     expect(page.locator("#decision-prise")).to_have_text(f"Demande {reference} : payée.")
     wait_for_mail(CLAIRE_EMAIL, f"Demande de remboursement {reference} : payée")
     actions = [a for (a,) in db_rows(db, "SELECT action FROM auditevent WHERE detail LIKE ?", f"{reference}%")]
     assert actions.count("claim_decided") == 2 and "claim_viewed" in actions
+
+
+ALREADY_HANDLED = "Entre-temps, un autre conseiller a traité cette demande : votre décision n'a pas été enregistrée."
 
 
 def test_a_second_adviser_acting_on_a_stale_page_is_told(new_page, adviser, portal_server):
@@ -483,10 +501,44 @@ def test_a_second_adviser_acting_on_a_stale_page_is_told(new_page, adviser, port
     expect(first.locator("#decision-prise")).to_have_text(f"Demande {reference} : en cours.")
     second.get_by_label("Motif du refus").select_option("devis")
     second.get_by_role("button", name="Refuser").click()
-    expect(second.locator("#decision")).to_have_text(
-        "Cette demande vient d'être traitée par un autre conseiller : rechargez la page."
-    )
+    # Refused at the question already; the claim is reloaded with the other adviser's step in it.
+    expect(second.locator("#decision")).to_contain_text(ALREADY_HANDLED)
+    expect(second.locator("#decision")).to_have_attribute("role", "alert")
+    expect(second.locator("#suivi li").last).to_contain_text("en cours")
     assert db_rows(db, "SELECT status FROM claim WHERE reference = ?", reference) == [("in_progress",)]
+
+
+def test_two_advisers_deciding_the_same_claim(new_page, adviser, portal_server):
+    """Both ask to decide; the first confirms; the second's « Oui, refuser » is refused and shows the acceptance."""
+    db = portal_server.db_path
+    member = claire(new_page, "desktop")
+    reference = file_claim(member, provider="Deux Conseillers Services", amount="42,00")
+    first, second = adviser("desktop"), adviser("desktop")
+    for page in (first, second):
+        goto(page, f"/conseiller/remboursements/demande?ref={reference}", "/conseiller/remboursements/demande")
+        expect(page.get_by_role("heading", name=f"Demande {reference}")).to_be_visible()
+    first.get_by_role("button", name="Accepter", exact=True).click()
+    accept = first.get_by_role("group", name=f"Accepter la demande {reference} de Claire Martin pour 42,00 € ?")
+    second.get_by_label("Motif du refus").select_option("illisible")
+    second.get_by_role("button", name="Refuser").click()
+    refuse = second.get_by_role("group", name=f"Refuser la demande {reference} de Claire Martin pour 42,00 € ?")
+    expect(refuse).to_be_visible()
+
+    accept.get_by_role("button", name="Oui, accepter").click()
+    expect(first.locator("#decision-prise")).to_have_text(f"Demande {reference} : acceptée.")
+    refuse.get_by_role("button", name="Oui, refuser").click()
+
+    expect(second.locator("#decision")).to_contain_text(ALREADY_HANDLED)
+    expect(second.locator("#suivi li").last).to_contain_text("acceptée")
+    expect(second.get_by_role("button", name="Marquer comme payée")).to_be_visible()
+    expect(second.get_by_role("button", name="Refuser", exact=True)).to_have_count(0)
+    assert db_rows(db, "SELECT status, accepted_amount_cents FROM claim WHERE reference = ?", reference) == [
+        ("accepted", 4200)
+    ]
+    decided = db_rows(
+        db, "SELECT COUNT(*) FROM auditevent WHERE action = 'claim_decided' AND detail LIKE ?", reference + "%"
+    )
+    assert decided == [(1,)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from .support import (
     TestContract,
     confirm_email,
     goto,
+    leave_recovery_codes,
     login,
     mail_body,
     mark,
@@ -195,7 +196,7 @@ def enrol_adviser(page: Page, email: str, password: str) -> None:
     page.get_by_role("button", name="Activer et continuer").click()
     expect(page.locator("#codes-de-secours li")).to_have_count(10)
     since = mark(page)
-    page.get_by_role("link", name="Continuer vers l'espace conseiller").click()
+    leave_recovery_codes(page)
     expect(page).to_have_url(url_re("/conseiller"))
     wait_hydrated(page, since, "/conseiller")
 
@@ -207,6 +208,7 @@ def open_transport_file(page: Page, the_contract: int) -> None:
     form.get_by_label("Bénéficiaire concerné").select_option(label="Zoé Garnier (enfant)")
     form.get_by_label("Événement", exact=True).select_option(label="Hospitalisation")
     form.get_by_label("Date de l'événement").fill(today_in_paris().isoformat())
+    page.locator("#transport_scolaire_grant").check()
     page.locator("#transport_scolaire_quantity").fill(str(GRANTED_TRIPS))
     page.locator("#transport_scolaire_valid_from").fill(today_in_paris().isoformat())
     page.locator("#transport_scolaire_valid_to").fill((today_in_paris() + timedelta(days=ENTITLEMENT_DAYS)).isoformat())
@@ -642,19 +644,34 @@ def run_sheet_rows(page: Page) -> list[list[str]]:
     ]
 
 
+def run_sheet_default_day() -> date:
+    """The day the run sheet opens on: today until 18:00 in Paris, tomorrow from then."""
+    now = datetime.now(PARIS)
+    return now.date() + timedelta(days=1) if now.hour >= 18 else now.date()
+
+
+def trips_count(count: int) -> str:
+    return "aucun trajet" if count == 0 else f"{count} trajet" if count == 1 else f"{count} trajets"
+
+
 def test_adviser_run_sheet_confirms_a_trip_and_the_member_sees_it(transport_adviser, member, malo_trips, wait_for_mail):
     day = malo_trips[0]
     page = transport_adviser("desktop")
     goto(page, "/conseiller")
     page.get_by_role("navigation", name="Espace conseiller").get_by_role("link", name="Trajets du jour").click()
     expect(page.get_by_role("heading", name="Trajets du jour", level=1)).to_be_visible()
-    tomorrow = today_in_paris() + timedelta(days=1)
-    expect(page.get_by_label("Jour")).to_have_value(tomorrow.isoformat())
+    # Today until 18:00, tomorrow after: the sheet says which day it shows, and the page says the rule.
+    shown = run_sheet_default_day()
+    expect(page.get_by_label("Jour")).to_have_value(shown.isoformat())
+    expect(page.get_by_role("heading", level=2, name=re.compile(f"^Trajets du {long_date(shown)} : "))).to_be_visible()
+    expect(page.locator("#day-aide")).to_contain_text("jusqu'à 18 h, puis ceux de demain")
 
     page.get_by_label("Jour").fill(day.isoformat())
     page.get_by_role("button", name="Afficher").click()
     table = page.locator("main table")
     expect(table.locator("caption")).to_contain_text(long_date(day))
+    count = len(run_sheet_rows(page))
+    expect(page.get_by_role("heading", level=2)).to_have_text(f"Trajets du {long_date(day)} : {trips_count(count)}")
     headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
     assert headers[:7] == [
         "Heure",
@@ -676,12 +693,15 @@ def test_adviser_run_sheet_confirms_a_trip_and_the_member_sees_it(transport_advi
     times = [cells[0] for cells in run_sheet_rows(page)]
     assert times == sorted(times), times
 
-    # Done before its day: refused by the domain, said on the row.
-    row.get_by_role("button", name="Réalisé", exact=True).click()
-    expect(row.get_by_role("alert")).to_contain_text("qu'à partir de son jour")
+    # Before its day a trip is offered « Confirmer » and « Annuler » only (done / not done come on the day).
+    expect(row.get_by_role("button", name="Réalisé", exact=True)).to_have_count(0)
+    expect(row.get_by_role("button", name="Non réalisé", exact=True)).to_have_count(0)
     row.get_by_role("button", name="Confirmer", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Trajet confirmé.")).to_be_visible()
     expect(row.locator("td").nth(6)).to_have_text("confirmé")
+    # Confirmed: never offered « Confirmer » again.
+    expect(row.get_by_role("button", name="Confirmer", exact=True)).to_have_count(0)
+    expect(row.get_by_role("button", name="Annuler", exact=True)).to_be_visible()
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger le CSV").click()
@@ -692,11 +712,13 @@ def test_adviser_run_sheet_confirms_a_trip_and_the_member_sees_it(transport_advi
     assert lines[0] == ["heure", "enfant", "prise_en_charge", "destination", "telephone_parent", "remarques", "statut"]
     assert [MALO_TIME, "Malo G.", HOME_LINE, SCHOOL_LINE, FAMILY_PHONE, "", "confirmé"] in lines[1:]
 
-    # Printed on A4: no header, navigation, form nor buttons, only the sheet.
+    # Printed on A4: no header, navigation, form nor buttons, only the sheet and the day it is for.
     page.emulate_media(media="print")
     expect(page.locator("header")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Espace conseiller")).to_be_hidden()
     expect(page.get_by_role("button", name="Afficher")).to_be_hidden()
-    expect(page.get_by_role("button", name="Confirmer", exact=True).first).to_be_hidden()
+    expect(page.get_by_role("button", name="Annuler", exact=True).first).to_be_hidden()
+    expect(page.get_by_role("heading", level=2)).to_be_visible()
     expect(table).to_be_visible()
     page.emulate_media(media="screen")
 
@@ -709,10 +731,49 @@ def test_adviser_run_sheet_confirms_a_trip_and_the_member_sees_it(transport_advi
     expect(trip).to_contain_text("Statut : confirmé")
 
 
-def test_run_sheet_fits_a_phone(transport_adviser, malo_trips):
+def outside_viewport(page: Page, buttons) -> list[str]:
+    """The buttons (text and box) not wholly inside the window as it is."""
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    outside = []
+    for button in buttons.all():
+        button.scroll_into_view_if_needed()
+        box = button.bounding_box()
+        inside = box and box["x"] >= 0 and box["y"] >= 0
+        inside = inside and box["x"] + box["width"] <= width and box["y"] + box["height"] <= height
+        if not inside:
+            outside.append(f"{button.inner_text()} {box}")
+    return outside
+
+
+def test_run_sheet_at_1280px_keeps_every_action_button_in_view(transport_adviser, malo_trips):
+    page = transport_adviser("desktop")
+    assert page.viewport_size["width"] == 1280
+    goto(page, f"/conseiller/trajets?jour={malo_trips[-1].isoformat()}", expect_path="/conseiller/trajets")
+    row = page.locator("main table tbody tr").filter(has_text="Malo G.")
+    expect(row).to_have_count(1)
+    buttons = page.locator("main table tbody button")
+    assert buttons.count() >= 2
+    assert outside_viewport(page, buttons) == []
+    region = page.get_by_role("region", name=re.compile("^Trajets du "))
+    assert region.evaluate("e => e.scrollWidth <= e.clientWidth"), "the sheet scrolls sideways at 1280 px"
+    no_horizontal_scroll(page)
+
+
+def test_run_sheet_fits_a_phone_as_cards(transport_adviser, malo_trips):
     page = transport_adviser("phone")
-    goto(page, f"/conseiller/trajets?jour={malo_trips[0].isoformat()}", expect_path="/conseiller/trajets")
-    expect(page.locator("main table tbody tr").filter(has_text="Malo G.")).to_have_count(1)
+    day = malo_trips[-1]  # a trip to come (an earlier test may have cancelled one of the three)
+    goto(page, f"/conseiller/trajets?jour={day.isoformat()}", expect_path="/conseiller/trajets")
+    heading = page.get_by_role("heading", level=2, name=re.compile(f"^Trajets du {long_date(day)} : "))
+    expect(heading).to_be_visible()
+    expect(page.locator("main table")).to_be_hidden()
+    cards = page.get_by_role("list", name=heading.inner_text())
+    card = cards.get_by_role("listitem").filter(has_text="Malo G.")
+    expect(card).to_have_count(1)
+    expect(card.get_by_role("heading", name=f"{MALO_TIME} — Malo G.")).to_be_visible()
+    expect(card).to_contain_text(HOME_LINE)
+    expect(card).to_contain_text(FAMILY_PHONE)
+    expect(card.get_by_role("button", name="Annuler", exact=True)).to_be_visible()
+    assert outside_viewport(page, card.get_by_role("button")) == []
     no_horizontal_scroll(page)
 
 

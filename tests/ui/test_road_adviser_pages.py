@@ -11,7 +11,7 @@ from domain.advisers_support import contract_id, enrol_adviser, pending_adviser_
 from domain.conftest import _empty_tables, claire_confirmed, claire_contract, database  # noqa: F401
 from domain.support import CLAIRE, actor_of, login_token
 
-from portal_app.domain import actors, advisers, second_factor
+from portal_app.domain import actors, advisers, run_sheet, second_factor
 from portal_app.ui.adviser.audit_trail import AuditTrailState
 from portal_app.ui.adviser.contract_import import ContractImportState
 from portal_app.ui.adviser.member_file_state import AdviserContractState
@@ -127,6 +127,20 @@ def test_a_refused_open_file_form_comes_back_by_field(adviser_session, claire_co
     assert scripts_of(events)  # the focus goes to the first error as the page draws it
 
 
+def test_a_ticked_service_in_a_unit_it_is_not_granted_in_is_refused_by_its_field(adviser_session, claire_confirmed):
+    cid = contract_id(CLAIRE.number)
+    state = page_state(AdviserContractState, f"/conseiller/contrat?id={cid}", adviser_session)
+    run(state, AdviserContractState.load)
+    assert {s.code: s.units for s in state.services}["aide_menagere"] == ["heures", "euros"]
+    form = {"beneficiary": str(state.beneficiary_choices[0].beneficiary_id), "event_type": "hospitalisation"}
+    form |= {"event_date": "2026-01-05", "aide_menagere_grant": "on", "aide_menagere_quantity": "10"}
+    form |= {"aide_menagere_unit": "trajets", "aide_menagere_valid_from": "2026-01-05"}
+    form |= {"aide_menagere_valid_to": "2026-02-05", "transport_scolaire_quantity": "20"}  # not ticked: not granted
+    run(state, AdviserContractState.open_file, form)
+    assert state.errors == {"aide_menagere_unit": "Le service « Aide ménagère » s'accorde en heures ou en euros."}
+    assert state.message == ""
+
+
 def test_the_audit_trail_filters_come_back_by_field(adviser_session):
     state = page_state(AuditTrailState, "/conseiller/journal", adviser_session)
     run(state, AuditTrailState.load)
@@ -144,10 +158,11 @@ def test_the_claims_queue_refuses_a_bad_number_of_days_by_its_field(adviser_sess
     assert any('getElementById("older_than_days")' in script for script in scripts_of(events))
 
 
-def test_the_run_sheet_opens_on_tomorrow_even_after_a_bad_day_in_the_address(adviser_session):
+def test_the_run_sheet_opens_on_its_default_day_even_after_a_bad_day_in_the_address(adviser_session):
     state = page_state(RunSheetState, "/conseiller/trajets?jour=2026-99-99", adviser_session)
     events = run(state, RunSheetState.load)
-    assert redirect_of(events) is None and state.loaded and state.errors == {} and state.day_label
+    assert redirect_of(events) is None and state.loaded and state.errors == {}
+    assert state.day == run_sheet.default_day().isoformat() and state.heading.startswith("Trajets du ")
 
 
 def test_the_import_handler_is_still_an_upload_handler_on_the_road():

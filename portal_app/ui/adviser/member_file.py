@@ -10,8 +10,6 @@ from portal_app.ui import components as ui
 from portal_app.ui.adviser.member_file_state import AdviserContractState
 from portal_app.ui.adviser.nav import adviser_nav
 
-UNITS = ("trajets", "heures", "jours", "euros")
-
 
 def entitlement_row(e: rx.Var[assistance_files.EntitlementView]) -> rx.Component:
     editing = AdviserContractState.editing_entitlement == e.entitlement_id
@@ -92,14 +90,25 @@ def _service_input(code: rx.Var, suffix: str, label: str, **props) -> rx.Compone
 
 
 def service_fields(s: rx.Var[assistance_files.OfferedService]) -> rx.Component:
+    """A service of the offer: ticked to grant it, its usual quantity proposed, only the units it is granted in."""
     code = s.code
     return rx.el.fieldset(
         rx.el.legend(s.label, class_name="font-semibold"),
         rx.el.div(
-            _service_input(code, "_quantity", "Quantité", inputmode="decimal"),
+            rx.el.input(
+                id=code + "_grant",
+                name=code + "_grant",
+                type="checkbox",
+                class_name="mt-1 h-6 w-6 shrink-0 accent-blue-800",
+            ),
+            rx.el.label("Accorder : ", s.label, html_for=code + "_grant"),
+            class_name="mt-1 flex items-start gap-3",
+        ),
+        rx.el.div(
+            _service_input(code, "_quantity", "Quantité", inputmode="decimal", default_value=s.usual_quantity),
             rx.el.label("Unité", html_for=code + "_unit", class_name="mt-2 block"),
             rx.el.select(
-                *[rx.el.option(unit, value=unit) for unit in UNITS],
+                rx.foreach(s.units, lambda unit: rx.el.option(unit, value=unit)),
                 id=code + "_unit",
                 name=code + "_unit",
                 default_value=s.unit,
@@ -145,7 +154,10 @@ def open_file_form() -> rx.Component:
             class_name="mb-4",
         ),
         ui.field("Date de l'événement", "event_date", errors, input_type="date"),
-        rx.el.p("Droits accordés (laisser la quantité vide pour ne pas accorder un service) :", class_name="mb-2"),
+        rx.el.p(
+            "Droits accordés : cochez chaque service à accorder ; sa quantité habituelle est proposée.",
+            class_name="mb-2",
+        ),
         rx.foreach(AdviserContractState.services, service_fields),
         rx.cond(
             errors.length() > 0, ui.notice("Le dossier n'a pas été ouvert : " + errors.values().join(" "), "error")

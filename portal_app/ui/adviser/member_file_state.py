@@ -9,7 +9,7 @@ from portal_app.domain import advisers, assistance_files, clock
 from portal_app.domain.errors import NotFound
 from portal_app.ui import road
 from portal_app.ui.adviser.nav import signed_in_adviser
-from portal_app.ui.forms import focus_first_shown_error, text
+from portal_app.ui.forms import checked, focus_first_shown_error, text
 
 FILE_OPENED_TEXT = "Le dossier d'assistance est ouvert."
 ENTITLEMENT_SAVED_TEXT = "Le droit est modifié."
@@ -86,6 +86,7 @@ class AdviserContractState(rx.State):
                 valid_to=text(form_data, f"{s.code}_valid_to", 10),
             )
             for s in self.services
+            if checked(form_data, f"{s.code}_grant")  # ticked « Accorder » (its quantity is said by its field)
         ]
         beneficiary = text(form_data, "beneficiary", 12)
         await road.act(
