@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AssistanceFile, Beneficiary, Contract, Entitlement, Offer
-from portal_app.db.vocabulary import EventType, FileStatus, Unit
+from portal_app.db.vocabulary import EventType, FileStatus
 from portal_app.domain import actors, audit, balances, clock
 from portal_app.domain.actors import Actor
 from portal_app.domain.advisers import require_adviser
