@@ -49,17 +49,21 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[dict]], Callable[[dict], Await
 PRIVATE_PREFIXES = ("/mon-espace", "/conseiller", "/telechargement", "/session")
 
 # Powerful features the portal never uses. Not `publickey-credentials-get/-create`: passkeys (issue 12).
+# Only names Chromium knows (an unknown one is a console warning there); checked with Chromium 156.
 DENIED_FEATURES = (
     "accelerometer",
     "autoplay",
-    "bluetooth",
+    "browsing-topics",
     "camera",
+    "clipboard-read",
     "display-capture",
     "encrypted-media",
+    "gamepad",
     "geolocation",
     "gyroscope",
     "hid",
     "idle-detection",
+    "local-fonts",
     "magnetometer",
     "microphone",
     "midi",
@@ -68,6 +72,7 @@ DENIED_FEATURES = (
     "screen-wake-lock",
     "serial",
     "usb",
+    "window-management",
     "xr-spatial-tracking",
 )
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
