@@ -9,7 +9,7 @@
  */
 "use strict";
 
-const VERSION = "v1";
+const VERSION = "v2";
 const STATIC_CACHE = "ea-static-" + VERSION;
 const OFFLINE_URL = "/hors-ligne.html";
 const PRECACHE = [

@@ -61,6 +61,7 @@ from portal_app.ui.privacy_page import privacy_page
 from portal_app.ui.registration import RegistrationState, registration_page
 from portal_app.ui.run_sheet import RunSheetState, run_sheet_page
 from portal_app.ui.second_factor import SecondFactorState, second_factor_page
+from portal_app.ui.security_headers import security_headers
 from portal_app.ui.session_cookie import protect_session_cookie
 from portal_app.ui.session_cookie import routes as session_routes
 from portal_app.ui.session_state import SessionState
@@ -74,8 +75,9 @@ app = rx.App(
     reset_style=False,
     toaster=None,
     backend_exception_handler=backend_exception_handler,
-    # Outermost last: the session middleware sees every request first (session_cookie.py).
-    api_transformer=[download_routes, session_routes, limit_uploads, protect_session_cookie],
+    # Outermost last: the session middleware sees every request first (session_cookie.py), and the security
+    # headers are put on every answer, its own included (security_headers.py).
+    api_transformer=[download_routes, session_routes, limit_uploads, protect_session_cookie, security_headers],
     head_components=[
         rx.el.meta(name="theme-color", content="#1e40af"),
         old_browser_banner_script(),

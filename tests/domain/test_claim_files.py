@@ -642,6 +642,25 @@ def _get(file_id, cookie: str | None) -> object:
     return client.get(f"/telechargement/justificatif/{file_id}")
 
 
+def test_a_download_through_the_portal_carries_the_security_headers(claire, entitlement):
+    """Issue 12, finding 8: the route's answer, wrapped as portal_app.py wraps it, keeps its own stricter
+    Referrer-Policy and gets the portal's CSP, no-store and the rest."""
+    from portal_app.ui.security_headers import security_headers
+
+    content = pdf("Facture en-têtes")
+    [stored] = files_of(submit(claire, entitlement, [invoice("facture.pdf", content)]))
+    client = TestClient(security_headers(routes))
+    client.cookies.set("ea_session", login_token(claire.email))
+    response = client.get(f"/telechargement/justificatif/{stored.id}")
+
+    assert response.status_code == 200 and response.content == content
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers.get_list("x-content-type-options") == ["nosniff"]
+
+
 def adviser_cookie(adviser, frozen_clock) -> str:
     """A fresh adviser session (password, then a TOTP code of the next step: a code is used once)."""
     frozen_clock.advance(seconds=30)

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from .support import CONTRACTS_CSV, link_from, mail_body, track_hydration
+from .support import CONTRACTS_CSV, CSP_VIOLATIONS, link_from, mail_body, track_hydration
 
 __all__ = ["link_from", "mail_body"]  # the mail helpers, for the tests
 
@@ -327,6 +327,15 @@ def browser_type_launch_args(browser_type_launch_args):
 PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    """Fails the test during which any page broke the portal's Content-Security-Policy (support.watch_csp)."""
+    seen = len(CSP_VIOLATIONS)
+    yield
+    fresh = CSP_VIOLATIONS[seen:]
+    assert not fresh, "Content-Security-Policy violations:\n" + "\n".join(fresh)
 
 
 @pytest.fixture

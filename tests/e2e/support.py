@@ -98,8 +98,32 @@ class _Hydration:
     urls: list[str]
 
 
+# Every Content-Security-Policy violation seen in any page of the run (tests/e2e/conftest.py fails the test
+# during which one appears). Two witnesses: the page's `securitypolicyviolation` event, reported through a
+# binding (DevTools, so the policy cannot block it), and Chromium's console message.
+CSP_VIOLATIONS: list[str] = []
+_CSP_PROBE = """document.addEventListener('securitypolicyviolation', (e) => {
+  window.__eaCspViolation && window.__eaCspViolation([e.effectiveDirective, e.blockedURI,
+    (e.sourceFile || '') + ':' + e.lineNumber, e.sample].join(' | '));
+}, true);"""
+
+
+def watch_csp(page: Page) -> None:
+    """Record the page's CSP violations in CSP_VIOLATIONS (called by track_hydration, before any navigation)."""
+    page.expose_binding("__eaCspViolation", lambda source, text: CSP_VIOLATIONS.append(f"{page.url}: {text}"))
+    page.add_init_script(_CSP_PROBE)
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            CSP_VIOLATIONS.append(f"{page.url}: console: {message.text}")
+
+    page.on("console", on_console)
+
+
 def track_hydration(page: Page) -> None:
-    """Watch Reflex's websocket: a page is ready once its on_load chain has set is_hydrated."""
+    """Watch Reflex's websocket: a page is ready once its on_load chain has set is_hydrated.
+    Also watches the page's Content-Security-Policy violations (watch_csp)."""
+    watch_csp(page)
     tracker = _Hydration([])
     page._e2e_hydration = tracker  # type: ignore[attr-defined]
 

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+
 import pytest
 from playwright.sync_api import expect
 
@@ -77,3 +84,82 @@ def test_every_field_has_a_visible_label(phone):
                 .map(el => el.name || el.id)"""
         )
         assert unlabelled == [], f"{path}: inputs without a label: {unlabelled}"
+
+
+class _InlineScripts(HTMLParser):
+    """The text of every <script> without src, as the browser reads it (for the CSP hashes)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "script" and "src" not in dict(attrs):
+            self._open = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "script":
+            self._open = False
+
+    def handle_data(self, data) -> None:
+        if self._open:
+            self.scripts[-1] += data
+
+
+def _answer(portal: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(portal + path, headers={"Accept-Encoding": "identity"})
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=20) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "private"),
+    [
+        ("/", 200, False),
+        ("/connexion/", 200, False),
+        ("/mon-espace/", 200, True),
+        ("/conseiller/remboursements/", 200, True),
+        ("/nexiste-pas", 404, False),
+        ("/hors-ligne.html", 200, False),
+        ("/sw.js", 200, False),
+        ("/manifest.webmanifest", 200, False),
+        ("/telechargement/mes-donnees", 303, True),
+        ("/telechargement/justificatif/999999", 404, True),
+    ],
+)
+def test_the_production_server_sends_the_security_headers(portal, path, status, private):
+    """Issue 12, finding 8, on `reflex run --env prod`: each page's CSP allows exactly its own inline scripts."""
+    code, headers, body = _answer(portal, path)
+    assert code == status, (path, code)
+    csp = headers["content-security-policy"]
+    for directive in ("frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "form-action 'self'"):
+        assert directive in csp
+    assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+    assert headers["cross-origin-opener-policy"] == "same-origin" and "camera=()" in headers["permissions-policy"]
+    assert "strict-transport-security" not in headers  # http:// in the tests
+    if private:
+        assert headers.get("cache-control") == "no-store", path
+    else:
+        assert "no-store" not in headers.get("cache-control", ""), path
+    allowed = set(re.findall(r"'sha256-[^']+'", csp))
+    if headers.get("content-type", "").startswith("text/html"):
+        parser = _InlineScripts()
+        parser.feed(body.decode("utf-8"))
+        wanted = {
+            "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+            for s in parser.scripts
+            if s
+        }
+        assert wanted and wanted == allowed, f"{path}: scripts {wanted - allowed} not allowed, {allowed - wanted} extra"
+    else:
+        assert not allowed
