@@ -281,8 +281,8 @@ def _entitlement_view(session: Session, e: Entitlement) -> EntitlementView:
     else:
         singular, plural = UNITS[e.unit]
         word = "restante" if e.unit == "heures" else "restant"  # une heure, un trajet, un jour
-        word += "" if remaining == 1 else "s"
-        unit_word = singular if remaining == 1 else plural
+        word += "" if abs(remaining) < 2 else "s"  # French: « 0 trajet restant »
+        unit_word = singular if abs(remaining) < 2 else plural
         summary = f"{label} : {remaining} {unit_word} {word} jusqu'au {day_date(e.valid_to)}"
     quantity_input = format_quantity(e.quantity, e.unit).removesuffix(" €") if e.unit == "euros" else str(e.quantity)
     return EntitlementView(

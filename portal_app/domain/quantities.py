@@ -20,4 +20,4 @@ def format_quantity(quantity: int, unit: str) -> str:
         text = f"{euros:,.2f}".replace(",", "\u202f").replace(".", ",")
         return f"{text} €"
     singular, plural = UNITS[unit]
-    return f"{quantity} {singular if quantity == 1 else plural}"
+    return f"{quantity} {singular if abs(quantity) < 2 else plural}"  # French: « 0 trajet », « 1 trajet »

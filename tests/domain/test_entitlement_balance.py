@@ -91,7 +91,7 @@ def test_trips_and_hours_keep_their_words(adviser, claire):
     )
     assert member_summary(claire).startswith("Conduite à l'école : 20 trajets restants jusqu'au")
     line = adviser_line(adviser, claire)
-    assert line.balance.startswith("accordé 20 trajets, utilisé 0 trajets, reste 20 trajets")
+    assert line.balance.startswith("accordé 20 trajets, utilisé 0 trajet, reste 20 trajets")
 
 
 def test_the_balance_is_granted_minus_committed_minus_paid():

@@ -402,7 +402,7 @@ def test_adviser_opens_a_file_and_the_member_sees_what_remains(new_page, adviser
     expect(card).to_contain_text(f"Événement du {long_date(today - timedelta(days=2))} · Noé Roux · dossier ouvert")
     transport = card.locator("li").filter(has_text="Conduite à l'école")
     expect(transport).to_contain_text(
-        f"Conduite à l'école : accordé 12 trajets, utilisé 0 trajets, reste 12 trajets — du {long_date(start)} "
+        f"Conduite à l'école : accordé 12 trajets, utilisé 0 trajet, reste 12 trajets — du {long_date(start)} "
         f"au {long_date(end)}"
     )
     expect(card.locator("li").filter(has_text="Aide ménagère")).to_contain_text("accordé 8 heures")
@@ -443,7 +443,7 @@ def test_adviser_opens_a_file_and_the_member_sees_what_remains(new_page, adviser
     transport.get_by_role("button", name="Enregistrer le droit").click()
     expect(page.get_by_role("status").filter(has_text="Le droit est modifié.")).to_be_visible()
     expect(transport).to_contain_text(
-        f"accordé 15 trajets, utilisé 0 trajets, reste 15 trajets — du {long_date(start)} au {long_date(new_end)}"
+        f"accordé 15 trajets, utilisé 0 trajet, reste 15 trajets — du {long_date(start)} au {long_date(new_end)}"
     )
     expect(transport.get_by_role("button", name="Modifier le droit")).to_be_visible()
 
