@@ -9,6 +9,7 @@ transaction as the trips, so concurrent bookings (two tabs, two devices) cannot 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -418,9 +419,11 @@ class TripView:
     status_label: str
     notes: str
     can_change: bool
+    week: str = ""  # « Semaine du lundi 7 décembre 2026 », for the lists grouped by week
+    first_of_week: bool = False  # the first trip of its week in the list it is shown in
 
 
-def _trip_views(session: Session, trips: list[Trip]) -> list[TripView]:
+def trip_views(session: Session, trips: list[Trip]) -> list[TripView]:
     address_ids = {t.from_address_id for t in trips} | {t.to_address_id for t in trips}
     addresses = {a.id: a for a in session.exec(select(Address).where(Address.id.in_(address_ids)))} if trips else {}
     children = (
@@ -467,7 +470,41 @@ def list_trips(actor: Actor) -> tuple[list[TripView], list[TripView]]:
         today = clock.today_in_paris()
         upcoming = [t for t in trips if t.trip_date >= today and t.status in LIVE]
         past = [t for t in reversed(trips) if not (t.trip_date >= today and t.status in LIVE)][:100]
-        return _trip_views(session, upcoming), _trip_views(session, past)
+        return trip_views(session, upcoming), trip_views(session, past)
+
+
+@dataclass(frozen=True)
+class TripLists:
+    """The member's three lists: to come (grouped by week), cancelled (even on a future date: not « passé »),
+    and past (done, not done, or live trips whose day is over)."""
+
+    upcoming: list[TripView]
+    cancelled: list[TripView]
+    past: list[TripView]
+
+
+def _by_week(views: list[TripView]) -> list[TripView]:
+    shown, weeks = [], set()
+    for view in views:
+        day = date.fromisoformat(view.day_iso)
+        monday = day - timedelta(days=day.weekday())
+        label = f"Semaine du {long_date(monday)}"
+        shown.append(dataclasses.replace(view, week=label, first_of_week=monday not in weeks))
+        weeks.add(monday)
+    return shown
+
+
+def trip_lists(actor: Actor) -> TripLists:
+    with session_scope() as session:
+        account = member_account(session, actor)
+        trips = _own_trips(session, account)
+        today = clock.today_in_paris()
+        upcoming = [t for t in trips if t.trip_date >= today and t.status in LIVE]
+        cancelled = [t for t in reversed(trips) if t.status == TripStatus.CANCELLED][:100]
+        past = [t for t in reversed(trips) if t.trip_date < today and t.status != TripStatus.CANCELLED][:100]
+        return TripLists(
+            _by_week(trip_views(session, upcoming)), trip_views(session, cancelled), trip_views(session, past)
+        )
 
 
 @dataclass(frozen=True)
