@@ -345,6 +345,9 @@ def fill_plan(
     back: str = "16:30",
     notes: str = "",
 ) -> None:
+    more = page.get_by_role("button", name="Planifier d'autres trajets")
+    if more.count():  # the form folds after a booking
+        more.click()
     page.get_by_label("Enfant", exact=True).select_option(label=child)
     page.get_by_label("Domicile", exact=True).select_option(label=HOME["label"])
     page.get_by_label("Établissement scolaire").select_option(label=SCHOOL["label"])
@@ -577,6 +580,23 @@ def test_member_plans_a_series_and_sees_the_skipped_dates(member, places):
     assert f"DTSTART;TZID=Europe/Paris:{days[0]:%Y%m%d}T081500" in calendar
     no_horizontal_scroll(page)
 
+    # Trips to come are grouped by week; the last two days are cancelled in one action, after a preview.
+    monday = days[0] - timedelta(days=days[0].weekday())
+    expect(page.get_by_role("heading", name=f"Semaine du {long_date(monday)}")).to_be_visible()
+    section = page.get_by_role("region", name="Annuler plusieurs trajets")
+    section.get_by_label("Enfant concerné").select_option(label="Zoé")
+    section.get_by_label("Annuler du").fill(days[-2].isoformat())
+    section.get_by_label("Jusqu'au").fill(days[-1].isoformat())
+    section.get_by_role("button", name="Voir les trajets à annuler").click()
+    shown = page.get_by_role("region", name="Trajets à annuler")
+    expect(shown).to_contain_text("4 trajets seront annulés.")
+    expect(shown).to_be_focused()
+    shown.get_by_role("button", name="Annuler ces trajets").click()
+    expect(page.get_by_role("status").filter(has_text="4 trajets annulés : votre droit est recrédité.")).to_be_visible()
+    cancelled = page.get_by_role("list", name="Trajets annulés").get_by_role("listitem").filter(has_text="Zoé")
+    expect(cancelled.filter(has_text=f"{long_date(days[-1])} à 16:30")).to_contain_text("Statut : annulé")
+    expect(upcoming_item(page, f"{long_date(days[-1])} à 08:15").filter(has_text="Zoé")).to_have_count(0)
+
 
 def test_cancelling_a_trip_gives_the_entitlement_back(member, malo_trips):
     page = member("phone")
@@ -601,7 +621,7 @@ def test_cancelling_a_trip_gives_the_entitlement_back(member, malo_trips):
         f"Conduite à l'école : {before + 1} trajet"
     )
     expect(trip).to_have_count(0)
-    past = page.get_by_role("list", name="Trajets passés").get_by_role("listitem")
+    past = page.get_by_role("list", name="Trajets annulés").get_by_role("listitem")  # their own list, not « passé »
     expect(past.filter(has_text=f"{long_date(last)} à {MALO_TIME}").filter(has_text="Malo")).to_contain_text(
         "Statut : annulé"
     )

@@ -7,6 +7,7 @@ import reflex as rx
 from portal_app.domain.trips import TripView
 from portal_app.ui import components as ui
 from portal_app.ui.trips import texts
+from portal_app.ui.trips.cancel_range import cancel_range_section
 from portal_app.ui.trips.state import TripsState
 
 ROW_BUTTON_CLASS = ui.SECONDARY_BUTTON_CLASS.replace("w-full ", "")
@@ -77,6 +78,9 @@ def trip_actions(t: TripView) -> rx.Component:
 
 def trip_item(t: TripView, upcoming: bool) -> rx.Component:
     return rx.el.li(
+        rx.cond(t.first_of_week, rx.el.h3(t.week, class_name="mb-2 mt-2 text-lg font-semibold text-blue-900"))
+        if upcoming
+        else rx.fragment(),
         rx.el.p(
             rx.el.span(t.day, " à ", t.pickup_time, class_name="font-semibold"),
             " — ",
@@ -123,6 +127,16 @@ def trips_lists() -> rx.Component:
                     ),
                 ),
                 rx.el.p(texts.NO_UPCOMING),
+            ),
+            class_name="mb-8",
+        ),
+        rx.cond(TripsState.upcoming.length() > 0, cancel_range_section()),
+        rx.el.section(
+            rx.el.h2("Trajets annulés", class_name="mb-3 text-xl font-semibold"),
+            rx.cond(
+                TripsState.cancelled.length() > 0,
+                rx.el.ul(rx.foreach(TripsState.cancelled, lambda t: trip_item(t, False)), aria_label="Trajets annulés"),
+                rx.el.p(texts.NO_CANCELLED),
             ),
             class_name="mb-8",
         ),

@@ -59,10 +59,19 @@ def trips_page() -> rx.Component:
                 ),
                 rx.cond(
                     TripsState.ready,
-                    rx.fragment(
-                        planning_form(),
-                        rx.cond(TripsState.stale_plan, ui.notice(texts.FORM_CHANGED, "info", id="apercu-perime")),
-                        rx.cond(TripsState.has_plan, plan_preview()),
+                    rx.cond(
+                        TripsState.planning_folded,
+                        rx.el.button(
+                            "Planifier d'autres trajets",
+                            type="button",
+                            on_click=TripsState.plan_more,
+                            class_name=ui.SECONDARY_BUTTON_CLASS + " mb-8",
+                        ),
+                        rx.fragment(
+                            planning_form(),
+                            rx.cond(TripsState.stale_plan, ui.notice(texts.FORM_CHANGED, "info", id="apercu-perime")),
+                            rx.cond(TripsState.has_plan, plan_preview()),
+                        ),
                     ),
                     missing_prerequisites(),
                 ),

@@ -120,7 +120,9 @@ class TripsState(rx.State):
     schools: list[Choice] = []
     remaining: str = ""  # « 12 trajets restants jusqu'au … », "" without an entitlement
     upcoming: list[TripView] = []
+    cancelled: list[TripView] = []
     past: list[TripView] = []
+    planning_folded: bool = False  # after a booking: the new trips show, « Planifier d'autres trajets » reopens
     tomorrow: str = ""
     errors: dict[str, str] = {}
     message: str = ""
@@ -144,7 +146,8 @@ class TripsState(rx.State):
 
     async def _reload(self) -> None:
         choices = await road.act(self, trips.planning_choices)
-        self.upcoming, self.past = await road.act(self, trips.list_trips)
+        lists = await road.act(self, trips.trip_lists)
+        self.upcoming, self.cancelled, self.past = lists.upcoming, lists.cancelled, lists.past
         (await self.get_state(SessionState))._signed_in("member")
         self.children = _choices(choices.children)
         self.homes = _choices(choices.homes)
@@ -171,7 +174,13 @@ class TripsState(rx.State):
         self.tomorrow = (clock.today_in_paris() + timedelta(days=1)).isoformat()
         self._forget_plan()
         self._clear_trip_actions()
+        self.planning_folded = False
         await self._reload()
+
+    @rx.event
+    def plan_more(self):
+        self.planning_folded, self.message = False, ""
+        return _focus("child")
 
     @road.handler()
     async def refresh(self):
@@ -210,6 +219,7 @@ class TripsState(rx.State):
             await self._reload()
             return None
         self._forget_plan()
+        self.planning_folded = True
         self.message = texts.booked(booked)
         await self._reload()
         if self.remaining:

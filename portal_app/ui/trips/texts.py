@@ -30,7 +30,8 @@ CANCELLED = "Le trajet est annulé : votre droit est recrédité d'un trajet."
 CHANGED = "L'heure du trajet est modifiée. Le transporteur recevra la nouvelle heure."
 NOTHING_TO_BOOK = "Aucune date ne peut être réservée avec ces choix."
 NO_UPCOMING = "Aucun trajet à venir."
-NO_PAST = "Aucun trajet passé ou annulé."
+NO_PAST = "Aucun trajet passé."
+NO_CANCELLED = "Aucun trajet annulé."
 CALENDAR_FILE_NAME = "trajets.ics"
 
 
