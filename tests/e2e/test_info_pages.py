@@ -101,7 +101,9 @@ def test_every_information_page_is_reached_from_the_footer(phone):
     main = phone.locator("main")
     assert main.locator('a[href="/mon-espace/compte"]').count() >= 3
     expect(main.get_by_role("link", name="www.cnil.fr")).to_have_attribute("href", "https://www.cnil.fr")
-    expect(main.get_by_role("table", name="Durées de conservation").get_by_role("row")).to_have_count(7)
+    expect(main.get_by_role("table", name="Durées de conservation").get_by_role("row")).to_have_count(
+        9
+    )  # heading + 8 kinds of data
 
 
 def test_the_browser_holds_only_what_the_cookie_page_lists(desktop):
