@@ -105,11 +105,12 @@ async def one_login(base_url: str, email: str, password: str) -> float:
     """A login as the page sends it; answered (refused or granted) after the server's bcrypt work."""
     sio = socketio.AsyncClient(reconnection=False)
     answered = asyncio.Event()
-    seen = {"n": 0}
+    sent = asyncio.Event()
 
-    async def on_event(_data) -> None:
-        seen["n"] += 1
-        if seen["n"] >= 3:  # hydration, busy, then the answer
+    async def on_event(data) -> None:
+        # The road shows « busy » at once, then clears it with the answer (refusal or grant): wait for the clear.
+        changes = ((data or {}).get("delta") or {}).get(LOGIN_STATE) or {} if isinstance(data, dict) else {}
+        if sent.is_set() and changes.get("busy_rx_state_") is False:
             answered.set()
 
     sio.on("event", on_event, namespace="/_event")
@@ -124,6 +125,7 @@ async def one_login(base_url: str, email: str, password: str) -> float:
         wait_timeout=30,
     )
     start = time.perf_counter()
+    sent.set()
     event = {
         "name": f"{LOGIN_STATE}.submit",
         "payload": form(email=email, password=password),
