@@ -276,14 +276,10 @@ def _entitlement_view(session: Session, e: Entitlement) -> EntitlementView:
     b = balances.balance(session, e)
     remaining = b.remaining
     label = service_label(e.service)
+    # The one « reste » (domain.balances), the same words as the claim form and the adviser's file.
+    summary = f"{label} : {balances.reste_text(b)} jusqu'au {day_date(e.valid_to)}"
     if e.unit == "euros":
-        summary = f"{label} : {balances.reste_text(b)} jusqu'au {day_date(e.valid_to)} ({balances.detail_text(b)})"
-    else:
-        singular, plural = UNITS[e.unit]
-        word = "restante" if e.unit == "heures" else "restant"  # une heure, un trajet, un jour
-        word += "" if abs(remaining) < 2 else "s"  # French: « 0 trajet restant »
-        unit_word = singular if abs(remaining) < 2 else plural
-        summary = f"{label} : {remaining} {unit_word} {word} jusqu'au {day_date(e.valid_to)}"
+        summary += f" ({balances.detail_text(b)})"
     quantity_input = format_quantity(e.quantity, e.unit).removesuffix(" €") if e.unit == "euros" else str(e.quantity)
     return EntitlementView(
         entitlement_id=e.id,

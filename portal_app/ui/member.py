@@ -10,10 +10,11 @@ import dataclasses
 
 import reflex as rx
 
-from portal_app.domain import account, actors, assistance_files, platform
+from portal_app.domain import account, actors, dashboard, platform
 from portal_app.domain.passwords import ADVICE_TEXT, RULE_TEXT
 from portal_app.domain.phone import PHONE_RULE
 from portal_app.ui import components as ui
+from portal_app.ui import dashboard as blocks
 from portal_app.ui import road
 from portal_app.ui.data_rights import CloseAccountState, data_rights_section
 from portal_app.ui.forms import text
@@ -90,22 +91,52 @@ class MemberHomeState(rx.State):
     beneficiaries: list[dict[str, str]] = []
     is_valid: bool = False
     files: list[dict] = []
+    todo: list[dashboard.TodoItem] = []
+    next_trips: list[dashboard.NextTrip] = []
+    upcoming_trips: str = ""
+    claims: list[dashboard.ClaimInProgress] = []
 
     @road.handler()
     async def load(self):
         self.loaded = False
-        overview = await road.act(self, account.member_overview)
-        files = await road.act(self, assistance_files.files_for_member)
+        board = await road.act(self, dashboard.member_dashboard)
         (await self.get_state(SessionState))._signed_in("member")
-        data = dataclasses.asdict(overview)
+        data = dataclasses.asdict(board.overview)
         self.beneficiaries = data.pop("beneficiaries")
         self.is_valid = data.pop("is_valid")
         self.overview = data
-        self.files = [dataclasses.asdict(f) for f in files]
+        self.files = [dataclasses.asdict(f) for f in board.files]
+        self.todo, self.next_trips, self.claims = board.todo, board.next_trips, board.claims
+        self.upcoming_trips = board.upcoming_trips
         self.loaded = True
 
 
+def contract_section() -> rx.Component:
+    o = MemberHomeState.overview
+    return rx.el.section(
+        rx.el.h2("Mon contrat", class_name="mb-3 text-xl font-semibold"),
+        rx.el.dl(
+            ui.definition("Numéro adhérent", o["member_number"]),
+            ui.definition("Organisme", o["insurer"]),
+            ui.definition("Offre", o["offer"]),
+            ui.definition("Validité", o["validity"]),
+        ),
+        rx.cond(
+            ~MemberHomeState.is_valid,
+            ui.notice(
+                rx.fragment(
+                    "Votre offre n'est plus en cours de validité : rapprochez-vous de votre conseiller.",
+                    ui.call_platform(),
+                ),
+                "error",
+            ),
+        ),
+        class_name="mb-8",
+    )
+
+
 def member_home_page() -> rx.Component:
+    """What matters now first (À faire, trips, claims, rights), then the contract, then how to reach us."""
     o = MemberHomeState.overview
     return ui.page(
         "Mon Espace",
@@ -114,35 +145,15 @@ def member_home_page() -> rx.Component:
             rx.fragment(
                 member_nav(),
                 rx.el.p("Bonjour ", o["first_name"], " ", o["last_name"], ".", class_name="mb-6 text-lg"),
-                rx.el.section(
-                    rx.el.h2("Mon contrat", class_name="mb-3 text-xl font-semibold"),
-                    rx.el.dl(
-                        ui.definition("Numéro adhérent", o["member_number"]),
-                        ui.definition("Organisme", o["insurer"]),
-                        ui.definition("Offre", o["offer"]),
-                        ui.definition("Validité", o["validity"]),
-                    ),
-                    rx.cond(
-                        ~MemberHomeState.is_valid,
-                        ui.notice(
-                            rx.fragment(
-                                "Votre offre n'est plus en cours de validité : rapprochez-vous de votre conseiller.",
-                                ui.call_platform(),
-                            ),
-                            "error",
-                        ),
-                    ),
-                    class_name="mb-8",
+                blocks.todo_section(MemberHomeState.todo),
+                blocks.trips_section(MemberHomeState.next_trips, MemberHomeState.upcoming_trips),
+                blocks.claims_section(MemberHomeState.claims),
+                blocks.rights_section(
+                    MemberHomeState.files,
+                    member_file_card,
+                    rx.el.p(NO_FILE_TEXT, ui.call_platform(""), class_name="text-slate-800"),
                 ),
-                rx.el.section(
-                    rx.el.h2("Mes dossiers d'assistance", class_name="mb-3 text-xl font-semibold"),
-                    rx.cond(
-                        MemberHomeState.files.length() > 0,
-                        rx.foreach(MemberHomeState.files, member_file_card),
-                        rx.el.p(NO_FILE_TEXT, ui.call_platform(""), class_name="text-slate-800"),
-                    ),
-                    class_name="mb-8",
-                ),
+                contract_section(),
                 rx.el.section(
                     rx.el.h2("Bénéficiaires", class_name="mb-3 text-xl font-semibold"),
                     rx.el.ul(rx.foreach(MemberHomeState.beneficiaries, beneficiary_item)),

@@ -64,7 +64,7 @@ def test_opening_a_file_grants_the_entitlements(adviser, claire):
 def test_member_sees_what_remains_and_until_when(adviser, claire):
     _open(adviser, claire.contract, _transport("7", end="2026-12-12"))
     files = assistance_files.files_for_member(claire.token)
-    assert files[0].entitlements[0].summary == "Conduite à l'école : 7 trajets restants jusqu'au 12 décembre 2026"
+    assert files[0].entitlements[0].summary == "Conduite à l'école : reste 7 trajets jusqu'au 12 décembre 2026"
 
 
 def test_member_without_file_sees_an_empty_list(claire, paul, adviser):
@@ -193,7 +193,7 @@ def test_quantities_are_written_in_french():
     assert format_quantity(1, "trajets") == "1 trajet" and format_quantity(3, "heures") == "3 heures"
 
 
-def test_what_remains_agrees_with_its_unit(adviser, claire):
+def test_what_remains_is_the_one_reste_in_its_unit(adviser, claire):
     _open(
         adviser,
         claire.contract,
@@ -201,8 +201,8 @@ def test_what_remains_agrees_with_its_unit(adviser, claire):
         EntitlementInput("garde_enfants", "1", "jours", "2026-03-10", "2026-12-12"),
     )
     summaries = [e.summary for e in assistance_files.files_for_member(claire.token)[0].entitlements]
-    assert "Aide ménagère : 10 heures restantes jusqu'au 12 décembre 2026" in summaries
-    assert "Garde d'enfants : 1 jour restant jusqu'au 12 décembre 2026" in summaries
+    assert "Aide ménagère : reste 10 heures jusqu'au 12 décembre 2026" in summaries
+    assert "Garde d'enfants : reste 1 jour jusqu'au 12 décembre 2026" in summaries
 
 
 # --- the units each service is granted in, and its usual quantity (data/offers.json) ------------------

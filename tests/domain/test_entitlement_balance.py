@@ -89,7 +89,7 @@ def test_trips_and_hours_keep_their_words(adviser, claire):
     open_file(
         adviser, claire.contract, EntitlementInput("transport_scolaire", "20", "trajets", "2026-03-01", "2026-06-30")
     )
-    assert member_summary(claire).startswith("Conduite à l'école : 20 trajets restants jusqu'au")
+    assert member_summary(claire).startswith("Conduite à l'école : reste 20 trajets jusqu'au")
     line = adviser_line(adviser, claire)
     assert line.balance.startswith("accordé 20 trajets, utilisé 0 trajet, reste 20 trajets")
 

@@ -303,7 +303,7 @@ def test_adviser_opens_a_file_and_the_member_sees_what_remains(new_page, adviser
     register(member, GAELLE, GAELLE_EMAIL, GAELLE_PASSWORD, phone="06 21 43 65 87")
     confirm_email(member, wait_for_mail, GAELLE_EMAIL)
     login(member, GAELLE_EMAIL, GAELLE_PASSWORD)
-    files = member.locator("main section").filter(has=member.get_by_role("heading", name="Mes dossiers d'assistance"))
+    files = member.locator("main section").filter(has=member.get_by_role("heading", name="Mes droits"))
     expect(files).to_contain_text(NO_FILE_TEXT)
 
     # --- The adviser finds the contract by name (without accents), by number, by e-mail.
@@ -414,7 +414,7 @@ def test_adviser_opens_a_file_and_the_member_sees_what_remains(new_page, adviser
     # The member sees it.
     goto(member, "/mon-espace")
     expect(files).to_contain_text(f"Dossier {reference} — Hospitalisation")
-    expect(files).to_contain_text(f"Conduite à l'école : 12 trajets restants jusqu'au {day_date(end)}")
+    expect(files).to_contain_text(f"Conduite à l'école : reste 12 trajets jusqu'au {day_date(end)}")
     expect(files).not_to_contain_text(NO_FILE_TEXT)
 
     # --- Editing an entitlement: a bad quantity or period is refused next to its field, changes nothing.
@@ -449,7 +449,7 @@ def test_adviser_opens_a_file_and_the_member_sees_what_remains(new_page, adviser
 
     # The member sees the remaining entitlement as granted.
     goto(member, "/mon-espace")
-    expect(files).to_contain_text(f"Conduite à l'école : 15 trajets restants jusqu'au {day_date(new_end)}")
+    expect(files).to_contain_text(f"Conduite à l'école : reste 15 trajets jusqu'au {day_date(new_end)}")
 
     # --- Closing the file.
     card.get_by_role("button", name="Clore le dossier").click()
@@ -469,14 +469,14 @@ def test_adviser_opens_a_file_and_the_member_sees_what_remains(new_page, adviser
 def test_member_reads_what_remains_of_the_demo_file(new_page):
     """Claire's demo file AS-2026-000001: 20 trips and 500 € of home help until today + 30 days.
 
-    (The agreement of « restant(e)s » with each unit is tested in tests/domain/test_assistance_files.py.)
+    (The one « reste » in each unit is tested in tests/domain/test_assistance_files.py.)
     """
     page = new_page("phone")
     login(page, CLAIRE_EMAIL, CLAIRE_PASSWORD)
-    files = page.locator("main section").filter(has=page.get_by_role("heading", name="Mes dossiers d'assistance"))
+    files = page.locator("main section").filter(has=page.get_by_role("heading", name="Mes droits"))
     expect(files).to_contain_text("Dossier AS-2026-000001 — Hospitalisation")
     until = day_date(today_in_paris() + timedelta(days=30))
-    expect(files).to_contain_text(f"Conduite à l'école : 20 trajets restants jusqu'au {until}")
+    expect(files).to_contain_text(f"Conduite à l'école : reste 20 trajets jusqu'au {until}")
     expect(files).to_contain_text(
         re.compile(rf"Aide ménagère : reste [\d\u202f ]+,\d\d € jusqu'au {re.escape(until)}"), timeout=2_000
     )

@@ -121,7 +121,7 @@ def test_the_same_reste_on_the_claim_form_mon_espace_and_the_adviser_file(new_pa
     open_claims_page(page)
     expect(page.locator("#entitlement option", has_text=HOME_HELP).first).to_contain_text(after)
     goto(page, "/mon-espace")
-    files = page.locator("main section").filter(has=page.get_by_role("heading", name="Mes dossiers d'assistance"))
+    files = page.locator("main section").filter(has=page.get_by_role("heading", name="Mes droits"))
     expect(files).to_contain_text(f"Aide ménagère : {after} jusqu'au")
     expect(files).to_contain_text("engagé")
 
@@ -187,3 +187,52 @@ def test_a_member_asks_to_be_called_back_with_the_keyboard_and_an_adviser_marks_
     expect(page.locator("#mes-demandes-rappel")).to_contain_text("traitée (rappelé)")
     expect(page.get_by_role("button", name="Demander à être rappelé")).to_be_visible()
     assert_no_axe_violations(page, "/mon-espace/rappel after the call")
+
+
+DOCUMENTS_ASKED = "La facture acquittée, s'il vous plaît."
+HOME_SECTIONS = ["À faire", "Mes prochains trajets", "Mes remboursements en cours", "Mes droits"]
+
+
+@pytest.mark.parametrize("kind", ["phone", "desktop"])
+def test_documents_asked_by_an_adviser_come_first_on_mon_espace_under_a_faire(new_page, adviser, kind):
+    page = new_page(kind)
+    login(page, CLAIRE_EMAIL, CLAIRE_PASSWORD)
+    open_claims_page(page)
+    reference = file_claim(page, amount="10,00")
+
+    # The adviser asks for documents on the claim.
+    goto(
+        adviser, f"/conseiller/remboursements/demande?ref={reference}", expect_path="/conseiller/remboursements/demande"
+    )
+    ask = adviser.locator("#form-pieces")
+    ask.get_by_label("Message au membre").fill(DOCUMENTS_ASKED)
+    ask.get_by_role("button", name="Demander des pièces").click()
+    expect(ask).to_have_count(0)
+
+    # Mon Espace: « À faire » first, the request with its button; the claim in progress says what comes next.
+    goto(page, "/mon-espace")
+    expect(page.locator("main h2").first).to_have_text("À faire")
+    assert page.locator("main h2").all_inner_texts()[:4] == HOME_SECTIONS
+    todo = page.get_by_role("region", name="À faire")
+    item = todo.get_by_role("listitem").filter(has_text=reference)
+    expect(item).to_contain_text(f"Demande {reference} (Aide ménagère, 10,00 €) : pièces demandées")
+    expect(item).to_contain_text(DOCUMENTS_ASKED)
+    in_progress = page.get_by_role("region", name="Mes remboursements en cours")
+    line = in_progress.get_by_role("listitem").filter(has_text=reference)
+    expect(line).to_contain_text("pièces demandées")
+    expect(line).to_contain_text("Prochaine étape : Ajoutez les pièces demandées")
+    expect(in_progress.get_by_role("link", name="Mes remboursements")).to_have_attribute(
+        "href", "/mon-espace/remboursements"
+    )
+    trips = page.get_by_role("region", name="Mes prochains trajets")
+    expect(trips.get_by_role("link", name="Tous mes trajets")).to_have_attribute("href", "/mon-espace/trajets")
+    expect(page.locator("#joindre-plateforme")).to_be_visible()
+    assert_no_axe_violations(page, f"Mon Espace, à faire ({kind})")
+
+    # Its button opens that claim, where the documents are added.
+    since = mark(page)
+    item.get_by_role("link", name="Ajouter les pièces").click()
+    wait_hydrated(page, since, "/mon-espace/remboursements/demande")
+    expect(page).to_have_url(url_re("/mon-espace/remboursements/demande"))
+    assert page.url.endswith(f"ref={reference}")
+    expect(page.get_by_role("heading", name="Ajouter des pièces")).to_be_visible()
