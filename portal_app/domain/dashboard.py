@@ -173,7 +173,7 @@ def member_dashboard(actor: Actor) -> Dashboard:
         return Dashboard(
             overview=overview,
             todo=_todo(session, account, open_claims),
-            next_trips=[NextTrip(v.trip_id, _trip_line(v)) for v in trips._trip_views(session, upcoming[:NEXT_TRIPS])],
+            next_trips=[NextTrip(v.trip_id, _trip_line(v)) for v in trips.trip_views(session, upcoming[:NEXT_TRIPS])],
             upcoming_trips=counted(len(upcoming), "trajet à venir", "trajets à venir") if upcoming else "",
             claims=claim_lines,
             files=files,
