@@ -101,18 +101,18 @@ def _documents_asked(session, claim: Claim) -> str:
     return event.message if event else ""
 
 
-def _todo(session, account: Account, open_claims: list[Claim]) -> list[TodoItem]:
+def _todo(session, account: Account, open_claims: list[tuple[Claim, ClaimInProgress]], unread: int) -> list[TodoItem]:
+    """Documents asked for (newest claim first), then the open callback request, then unread messages."""
     items = []
-    for claim in open_claims:
+    for claim, line in open_claims:
         if claim.status == ClaimStatus.DOCUMENTS_REQUESTED:
-            view = claims.claim_view(session, claim, with_details=False)
             items.append(
                 TodoItem(
-                    key=f"pieces-{claim.reference}",
-                    title=f"Demande {claim.reference} ({view.service}, {view.amount}) : pièces demandées",
+                    key=f"pieces-{line.reference}",
+                    title=f"Demande {line.reference} ({line.service}, {line.amount}) : pièces demandées",
                     detail=_documents_asked(session, claim),
                     button="Ajouter les pièces",
-                    href=CLAIM_PAGE + claim.reference,
+                    href=line.href,
                 )
             )
     request = callbacks._open_request(session, account.id)
@@ -127,7 +127,6 @@ def _todo(session, account: Account, open_claims: list[Claim]) -> list[TodoItem]
                 href=CALLBACK_PAGE,
             )
         )
-    unread = sum(messages._unread_by_thread(session, account.id).values())
     if unread:
         items.append(
             TodoItem(
@@ -146,6 +145,7 @@ def member_dashboard(actor: Actor) -> Dashboard:
     member = actors.member(actor)
     overview = accounts.member_overview(actor)
     files = assistance_files.files_for_member(actor)
+    unread = messages.unread_count(actor)
     with session_scope() as session:
         account = session.get(Account, member.account_id)
         open_claims = list(
@@ -156,7 +156,7 @@ def member_dashboard(actor: Actor) -> Dashboard:
             ).all()
         )
         upcoming = _upcoming(session, account)
-        claim_lines = []
+        claim_lines: list[ClaimInProgress] = []
         for claim in open_claims:
             view = claims.claim_view(session, claim, with_details=False)
             claim_lines.append(
@@ -172,7 +172,7 @@ def member_dashboard(actor: Actor) -> Dashboard:
             )
         return Dashboard(
             overview=overview,
-            todo=_todo(session, account, open_claims),
+            todo=_todo(session, account, list(zip(open_claims, claim_lines, strict=True)), unread),
             next_trips=[NextTrip(v.trip_id, _trip_line(v)) for v in trips.trip_views(session, upcoming[:NEXT_TRIPS])],
             upcoming_trips=counted(len(upcoming), "trajet à venir", "trajets à venir") if upcoming else "",
             claims=claim_lines,

@@ -34,6 +34,7 @@ def test_a_member_gets_her_home_page(claire_session):
     events = run(state, MemberHomeState.load)
     assert redirect_of(events) is None
     assert state.loaded and state.overview["first_name"] == "Claire"
+    assert state.todo == [] and state.next_trips == [] and state.claims == [] and state.files == []
     session = state.parent_state.get_substate([SessionState.get_name()])
     assert session.is_logged_in and session.role == "member"
 
