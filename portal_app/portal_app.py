@@ -139,7 +139,7 @@ PAGES = [
         "/mon-espace",
         member_home_page,
         "Mon Espace – Espace Assistance",
-        "Votre contrat et vos bénéficiaires.",
+        "Ce qui vous attend : à faire, prochains trajets, remboursements en cours, droits, contrat.",
         MemberHomeState.load,
     ),
     (
