@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -53,24 +54,24 @@ class WorkersPortal:
             children += [int(pid) for pid in text]
         return sorted(children)
 
-    def connections_by_worker(self) -> dict[int, int]:
-        """Established TCP connections on the portal's port held by each worker (its own sockets)."""
-        established: set[str] = set()
+    def owner_of_local_port(self, local_port: int) -> int | None:
+        """The worker process owning the TCP socket bound to this local port (its end of a connection)."""
+        inodes: set[str] = set()
         for table in ("/proc/net/tcp", "/proc/net/tcp6"):
             with open(table) as lines:
                 next(lines)
                 for line in lines:
                     fields = line.split()
-                    if int(fields[1].rsplit(":", 1)[1], 16) == self.port and fields[3] == "01":
-                        established.add(fields[9])
-        counts: dict[int, int] = {}
+                    if int(fields[1].rsplit(":", 1)[1], 16) == local_port:
+                        inodes.add(fields[9])
         for pid in self.workers():
             try:
                 links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
             except (FileNotFoundError, ProcessLookupError):
                 continue
-            counts[pid] = sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in established)
-        return counts
+            if any(link.startswith("socket:[") and link[8:-1] in inodes for link in links):
+                return pid
+        return None
 
     def rows(self, sql: str, **params) -> list[tuple]:
         with self.engine.connect() as connection:
@@ -192,16 +193,43 @@ def member_page(browser, workers_portal):
     context.close()
 
 
-def serving_worker(portal: WorkersPortal, timeout: float = 10) -> int:
-    """The worker holding the browser's connections (one browser context open: its websocket at least)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        counts = {pid: n for pid, n in portal.connections_by_worker().items() if n}
-        if len(counts) == 1:
-            return next(iter(counts))
-        if time.monotonic() > deadline:
-            raise AssertionError(f"connections by worker: {counts}")
-        time.sleep(0.2)
+def websocket_worker(portal: WorkersPortal, page: Page, path: str) -> int:
+    """Open `path` and return the worker that took its websocket.
+
+    A worker accepting a tab's websocket writes Reflex's `token_manager_socket_record_<token>` key in Redis:
+    Redis's MONITOR tells from which client port, and /proc which worker process owns that port.
+    """
+    seen: list[int] = []
+    ready = threading.Event()
+    stop = threading.Event()
+
+    def watch() -> None:
+        with redis.Redis.from_url(REDIS_URL).monitor() as monitor:
+            ready.set()
+            for command in monitor.listen():
+                if "token_manager_socket_record_" in command["command"] and command["command"].startswith("SET"):
+                    seen.append(int(command["client_port"]))
+                if stop.is_set():
+                    return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    assert ready.wait(10)
+    goto(page, path)
+    page.wait_for_timeout(300)
+    stop.set()
+    redis.Redis.from_url(REDIS_URL).ping()  # one more command, so the watcher sees `stop`
+    watcher.join(10)
+    assert seen, "no worker recorded the tab's websocket in Redis"
+    owner = portal.owner_of_local_port(seen[-1])
+    assert owner is not None, f"no worker owns the Redis connection from port {seen[-1]}"
+    return owner
+
+
+def track_websocket_closes(page: Page) -> list[str]:
+    closed: list[str] = []
+    page.on("websocket", lambda ws: ws.on("close", lambda _ws: closed.append(ws.url)))
+    return closed
 
 
 def send_message(page: Page, subject: str, wait_ms: int = 20_000) -> bool:
@@ -232,13 +260,14 @@ def claire_threads(portal: WorkersPortal) -> dict[str, int]:
 
 def test_a_member_is_served_across_reloads_by_either_worker(workers_portal, member_page):
     login(member_page, CLAIRE_EMAIL, CLAIRE_PASSWORD)
-    seen: set[int] = set()
-    for _ in range(6):
-        goto(member_page, "/mon-espace")
+    seen: list[int] = []
+    for _ in range(10):  # reloads until both workers took the tab's websocket
+        seen.append(websocket_worker(workers_portal, member_page, "/mon-espace"))
         expect(member_page.get_by_text("Claire", exact=False).first).to_be_visible()
-        seen.add(serving_worker(workers_portal))
-        member_page.reload()
-    print(f"\nworkers seen serving the tab: {sorted(seen)} of {workers_portal.workers()}")
+        if len(set(seen)) == 2:
+            break
+    print(f"\nworker of the websocket at each load: {seen}")
+    assert len(set(seen)) == 2, f"one worker took every websocket: {seen}"
 
     goto(member_page, "/mon-espace/messages")
     assert send_message(member_page, "Question avant la rentrée")
@@ -247,6 +276,7 @@ def test_a_member_is_served_across_reloads_by_either_worker(workers_portal, memb
 
 def test_killing_the_serving_worker_loses_no_acknowledged_action(workers_portal, member_page):
     login(member_page, CLAIRE_EMAIL, CLAIRE_PASSWORD)
+    closed = track_websocket_closes(member_page)
     goto(member_page, "/mon-espace/messages")
     before = workers_portal.workers()
     acknowledged: list[str] = []
@@ -255,7 +285,8 @@ def test_killing_the_serving_worker_loses_no_acknowledged_action(workers_portal,
     for number in range(1, 7):
         subject = f"Demande {number} pendant la panne"
         if number == 3:  # the worker serving the tab dies while the event is on its way
-            victim = serving_worker(workers_portal)
+            victim = websocket_worker(workers_portal, member_page, "/mon-espace/messages")
+            closed.clear()
             page_fill_started = time.monotonic()
             member_page.get_by_label("Objet").fill(subject)
             member_page.get_by_label("Votre message").fill(f"Texte du message « {subject} ».")
@@ -276,6 +307,7 @@ def test_killing_the_serving_worker_loses_no_acknowledged_action(workers_portal,
     assert workers_portal.process.poll() is None, "the server stopped with its worker"
     after = _wait_for_two_workers(workers_portal)
     assert victim in before and victim not in after  # respawned under a new pid
+    assert closed, "the killed worker did not hold the tab's websocket"
     print(f"acknowledged: {acknowledged}; not acknowledged: {unacknowledged}")
     assert len(acknowledged) >= 5
 
