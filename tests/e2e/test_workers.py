@@ -29,6 +29,7 @@ from playwright.sync_api import Page, expect
 
 from .conftest import DESKTOP, VENV_BIN, _answers_200, _run_cli, _stop, copy_repository, free_port
 from .support import CLAIRE_EMAIL, CLAIRE_PASSWORD, goto, login, track_hydration, url_re
+from .test_claims import CLAIMS_PAGE, fill_claim
 
 pytestmark = pytest.mark.e2e
 
@@ -274,48 +275,79 @@ def test_a_member_is_served_across_reloads_by_either_worker(workers_portal, memb
     assert claire_threads(workers_portal).get("Question avant la rentrée") == 1
 
 
+def claire_claims(portal: WorkersPortal) -> dict[str, tuple[int, int]]:
+    """Provider → (claims, files of those claims), for Claire's claims."""
+    rows = portal.rows(
+        "SELECT c.provider, count(DISTINCT c.id), count(f.id) FROM claim c JOIN account a ON a.id = c.account_id "
+        "LEFT JOIN claimfile f ON f.claim_id = c.id WHERE a.email = :email GROUP BY c.provider",
+        email=CLAIRE_EMAIL,
+    )
+    return {provider: (claims, files) for provider, claims, files in rows}
+
+
+def file_claim(page: Page, provider: str, wait_ms: int = 20_000, kill=None) -> bool:
+    """A 12 € claim with one PDF invoice; `kill` runs right after the click. True once the portal confirmed it."""
+    goto(page, CLAIMS_PAGE)
+    fill_claim(page, provider=provider, amount="12,00")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    if kill is not None:
+        kill()
+    try:
+        expect(page.locator("#demande-enregistree")).to_contain_text("est enregistrée", timeout=wait_ms)
+    except AssertionError:
+        return False
+    return True
+
+
+def write_message(page: Page, subject: str) -> bool:
+    goto(page, "/mon-espace/messages")
+    return send_message(page, subject)
+
+
 def test_killing_the_serving_worker_loses_no_acknowledged_action(workers_portal, member_page):
+    """Claims (with their invoice) and messages, the worker serving the tab killed right after a claim's click."""
     login(member_page, CLAIRE_EMAIL, CLAIRE_PASSWORD)
     closed = track_websocket_closes(member_page)
-    goto(member_page, "/mon-espace/messages")
     before = workers_portal.workers()
-    acknowledged: list[str] = []
-    unacknowledged: list[str] = []
+    acknowledged: dict[str, list[str]] = {"claim": [], "message": []}
+    lost: list[str] = []
     victim = None
-    for number in range(1, 7):
-        subject = f"Demande {number} pendant la panne"
-        if number == 3:  # the worker serving the tab dies while the event is on its way
-            victim = websocket_worker(workers_portal, member_page, "/mon-espace/messages")
-            closed.clear()
-            page_fill_started = time.monotonic()
-            member_page.get_by_label("Objet").fill(subject)
-            member_page.get_by_label("Votre message").fill(f"Texte du message « {subject} ».")
-            member_page.get_by_role("button", name="Envoyer le message").click()
-            os.kill(victim, signal.SIGKILL)
-            try:
-                expect(member_page.get_by_role("heading", name=subject)).to_be_visible(timeout=20_000)
-                acknowledged.append(subject)
-            except AssertionError:
-                unacknowledged.append(subject)
-            print(f"\nkilled worker {victim} {time.monotonic() - page_fill_started:.1f} s after the click")
-        elif send_message(member_page, subject):
-            acknowledged.append(subject)
+
+    def kill_the_tab_worker() -> None:
+        closed.clear()
+        os.kill(victim, signal.SIGKILL)
+
+    steps = [("message", "Message 1"), ("claim", "Prestataire 2"), ("claim", "Prestataire 3 pendant la panne")]
+    steps += [("message", "Message 4"), ("claim", "Prestataire 5"), ("message", "Message 6")]
+    for kind, name in steps:
+        if "panne" in name:  # the worker holding the tab's websocket dies as the claim is sent
+            victim = websocket_worker(workers_portal, member_page, CLAIMS_PAGE)
+            clicked = time.monotonic()
+            done = file_claim(member_page, name, kill=kill_the_tab_worker)
+            print(f"\nkilled worker {victim}; claim acknowledged: {done} ({time.monotonic() - clicked:.1f} s)")
+        elif kind == "claim":
+            done = file_claim(member_page, name)
         else:
-            unacknowledged.append(subject)
-        goto(member_page, "/mon-espace/messages")
+            done = write_message(member_page, name)
+        (acknowledged[kind] if done else lost).append(name)
 
     assert workers_portal.process.poll() is None, "the server stopped with its worker"
     after = _wait_for_two_workers(workers_portal)
     assert victim in before and victim not in after  # respawned under a new pid
     assert closed, "the killed worker did not hold the tab's websocket"
-    print(f"acknowledged: {acknowledged}; not acknowledged: {unacknowledged}")
-    assert len(acknowledged) >= 5
+    print(f"acknowledged: {acknowledged}; not acknowledged: {lost}")
+    assert len(lost) <= 1 and all("panne" in name for name in lost)
 
-    # Every acknowledged message is in the database once, each thread with its message (nothing half-written).
-    threads = claire_threads(workers_portal)
-    for subject in acknowledged:
+    # Every acknowledged action is in the database once and whole: a claim with its file, a thread with its
+    # message; what was not acknowledged is whole or absent.
+    threads, claims = claire_threads(workers_portal), claire_claims(workers_portal)
+    for subject in acknowledged["message"]:
         assert threads.get(subject) == 1, f"« {subject} » acknowledged, database: {threads.get(subject)}"
+    for provider in acknowledged["claim"]:
+        assert claims.get(provider) == (1, 1), f"« {provider} » acknowledged, database: {claims.get(provider)}"
     assert all(count >= 1 for count in threads.values()), threads
+    assert all(files >= claims_count for claims_count, files in claims.values()), claims
+    print(f"the claim sent as the worker died, in the database: {claims.get(steps[2][1])}")
 
     # The same session, still logged in, served by whichever worker answers now.
     goto(member_page, "/mon-espace")
