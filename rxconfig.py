@@ -13,6 +13,9 @@ config = rx.Config(
     deploy_url=settings.PUBLIC_URL,
     cors_allowed_origins=[settings.PUBLIC_URL],
     trusted_proxy_hops=settings.TRUSTED_PROXY_HOPS,  # the websocket's client IP; HTTP routes: request_origin
+    # Several workers (PORTAL_WORKERS) share the states in Redis (REFLEX_REDIS_URL, read by Reflex itself);
+    # an idle tab's state expires after PORTAL_STATE_TTL seconds, so none grows without bound.
+    redis_token_expiration=settings.STATE_TTL_SECONDS,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     frontend_compression_formats=["brotli", "gzip"],

@@ -63,6 +63,15 @@ CLAMD_PORT = int(os.environ.get("CLAMD_PORT") or 3310)
 # Redis shared by the workers (Reflex keeps its states there when set); the portal's rate limits and login
 # brake are counted there too. Without it, they are counted in the database (table `ratelimitcounter`).
 REDIS_URL = os.environ.get("REFLEX_REDIS_URL", "").strip()
+# Backend worker processes (Granian). More than one needs REDIS_URL: Reflex's states must be shared, since a
+# browser's websocket may reach any worker after a reload (no sticky routing). `reflex run` reads
+# GRANIAN_WORKERS; `python -m portal_app.cli serve` reads this value and respawns a worker that dies.
+WORKERS = max(1, int(os.environ.get("PORTAL_WORKERS") or 1))
+if "GRANIAN_WORKERS" not in os.environ:
+    os.environ["GRANIAN_WORKERS"] = str(WORKERS)
+# Seconds an idle browser tab's Reflex state is kept in Redis (re-created empty after: every page loads its
+# data from the database on load). Each event renews it, so no state outlives its tab by more than this.
+STATE_TTL_SECONDS = max(60, int(os.environ.get("PORTAL_STATE_TTL") or 3600))
 
 # bcrypt work factor; the issue asks for at least 12, which is also the floor enforced here.
 BCRYPT_ROUNDS = max(12, int(os.environ.get("PORTAL_BCRYPT_ROUNDS", "12")))
@@ -147,9 +156,13 @@ def assistance_hours() -> tuple[int, int]:
 
 
 def check_production_settings() -> None:
-    """Refuse to start with unreadable opening hours, and in production with a default secret or without
+    """Refuse to start with unreadable opening hours, several workers without Redis, and in production with a default secret or without
     HTTPS and SMTP or with demo legal values."""
     assistance_hours()
+    if WORKERS > 1 and not REDIS_URL:
+        raise ConfigurationError(
+            f"PORTAL_WORKERS={WORKERS} needs REFLEX_REDIS_URL: the workers must share Reflex's states"
+        )
     if not IS_PRODUCTION:
         return
     problems = []

@@ -1,4 +1,9 @@
-"""Mail delivery off the event loop: kicked after each event that queues mail, and retried every minute."""
+"""Mail delivery off the event loop: kicked after each event that queues mail, and retried every minute.
+
+The kick runs in the worker whose event queued the mail (each message is claimed before it is sent, so
+concurrent rounds never send one twice); the minute's retry round runs in one worker at a time
+(domain/job_lock.py), however many workers start this lifespan task.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 
+from portal_app.domain.job_lock import run_once_across_workers
 from portal_app.domain.mail import deliver_due_mail
 
 log = logging.getLogger(__name__)
@@ -15,9 +21,12 @@ _running: asyncio.Task | None = None
 _again = False
 
 
-async def _deliver() -> None:
+async def _deliver(once_across_workers: bool = False) -> None:
     try:
-        await asyncio.to_thread(deliver_due_mail)
+        if once_across_workers:
+            await asyncio.to_thread(run_once_across_workers, "mail-retry", deliver_due_mail)
+        else:
+            await asyncio.to_thread(deliver_due_mail)
     except Exception:  # a broken database must not kill the worker; the next round retries
         log.exception("mail delivery round failed")
 
@@ -44,5 +53,5 @@ async def mail_retry_loop() -> None:
     """Lifespan task: delivers what is due (retries included) for as long as the app runs."""
     with contextlib.suppress(asyncio.CancelledError):
         while True:
-            await _deliver()
+            await _deliver(once_across_workers=True)
             await asyncio.sleep(RETRY_INTERVAL_SECONDS)
