@@ -104,7 +104,7 @@ class MemberActivity:
     threads: list[MemberThread] = field(default_factory=list)
     callbacks: list[MemberCallback] = field(default_factory=list)
     audit: list[MemberAuditLine] = field(default_factory=list)
-    member_email: str = ""  # the journal's filter for the rest of the audit trail
+    member_account_id: int = 0  # the journal's filter for the rest of the audit trail (0: no account)
     showing_all: bool = False
 
 
@@ -238,7 +238,7 @@ def member_activity(actor: Actor, contract_id: int, show_all: bool = False) -> M
             threads=_threads(session, contract.id),
             callbacks=_callbacks(session, contract.id),
             audit=_audit(session, contract.id, account),
-            member_email=account.email if account else "",
+            member_account_id=account.id if account else 0,
             showing_all=show_all is True,
         )
 

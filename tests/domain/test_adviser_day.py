@@ -25,7 +25,7 @@ from portal_app.domain.errors import NotAllowed, NotFound
 
 from .advisers_support import contract_id, enrol_adviser, pending_adviser, relogin_adviser
 from .claims_support import entitlement_of, invoice, open_file, relogin, submit
-from .support import CLAIRE, PAUL, count
+from .support import CLAIRE, PAUL, account_of, count
 from .trips_support import add_home, add_school, beneficiary_id, open_transport, paris, request
 
 
@@ -211,7 +211,9 @@ def test_the_whole_file_holds_trips_claims_conversations_callbacks_and_audit(adv
     ]
     assert activity.audit[0].action == "Consultation d'un dossier membre"
     assert activity.audit[0].actor == "conseillere@example.fr (adviser)"
-    assert len(activity.audit) == member_overview.AUDIT_SHOWN and activity.member_email == claire.email
+    assert (
+        len(activity.audit) == member_overview.AUDIT_SHOWN and activity.member_account_id == account_of(claire.email).id
+    )
 
     # Asked for all: every trip to come.
     everything = member_overview.member_activity(adviser_now.token, cid, show_all=True)
