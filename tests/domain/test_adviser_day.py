@@ -229,3 +229,14 @@ def test_an_unknown_contract_is_not_found(adviser):
         member_overview.member_activity(adviser.token, 999_999)
     with pytest.raises(NotFound):
         member_overview.whole_file(adviser.token, "1")  # type: ignore[arg-type]
+
+
+def test_the_journal_filter_from_a_file_gives_a_members_address_to_advisers_only(adviser, claire):
+    from portal_app.domain import advisers
+
+    account = account_of(claire.email).id
+    assert advisers.member_email_of(adviser.token, account) == claire.email
+    assert advisers.member_email_of(adviser.token, account_of(adviser.email).id) == ""  # not a member
+    assert advisers.member_email_of(adviser.token, 999_999) == ""
+    with pytest.raises(NotAllowed):
+        advisers.member_email_of(claire.token, account)
