@@ -279,6 +279,14 @@ def account_id_for_email(actor: Actor, email: str) -> int | None:
         return session.exec(select(Account.id).where(Account.email == email.strip().lower())).first()
 
 
+def member_email_of(actor: Actor, account_id: int) -> str:
+    """For the journal opened from a member's file (?membre=<account id>): that member's address, "" if none."""
+    with session_scope() as session:
+        require_adviser(session, actor)
+        account = session.get(Account, account_id) if isinstance(account_id, int) else None
+        return account.email if account is not None and account.role == "member" else ""
+
+
 def check_adviser(actor: Actor) -> str:
     """For a back-office page's on_load: the adviser's e-mail, or NotAllowed."""
     with session_scope() as session:

@@ -106,6 +106,34 @@ def test_the_member_file_is_loaded_typed_and_its_read_audited(adviser_session, c
     assert [b.first_name for b in state.member.beneficiaries][:1] and state.services and state.beneficiary_choices
 
 
+def test_the_home_page_opens_on_the_day_and_keeps_the_search(adviser_session, claire_confirmed):
+    state = page_state(AdviserSearchState, "/conseiller", adviser_session)
+    run(state, AdviserSearchState.load)
+    assert state.loaded and state.claims == [] and state.claims_count == 0
+    assert [d.heading.split(",")[0] for d in state.trip_days] == ["Aujourd'hui", "Demain"]
+    run(state, AdviserSearchState.search, {"query": "ab123456"})
+    assert [hit.member_number for hit in state.hits] == ["AB 123 456"] and len(state.trip_days) == 2
+
+
+def test_the_member_file_holds_the_activity_and_asks_for_all_with_tout(adviser_session, claire_confirmed):
+    cid = contract_id(CLAIRE.number)
+    state = page_state(AdviserContractState, f"/conseiller/contrat?id={cid}&tout=1", adviser_session)
+    run(state, AdviserContractState.load)
+    assert state.contract_id == cid and state.activity.showing_all
+    assert state.activity.audit[0].action == "Consultation d'un dossier membre"
+    assert state.activity.member_account_id > 0
+
+
+def test_the_journal_opened_from_a_member_file_is_filtered_on_that_member(adviser_session, claire_confirmed):
+    cid = contract_id(CLAIRE.number)
+    member = page_state(AdviserContractState, f"/conseiller/contrat?id={cid}", adviser_session)
+    run(member, AdviserContractState.load)
+    account = member.activity.member_account_id
+    state = page_state(AuditTrailState, f"/conseiller/journal?membre={account}", adviser_session)
+    run(state, AuditTrailState.load)
+    assert state.member_email == claire_confirmed.email and state.lines
+
+
 def test_an_unknown_contract_is_said_on_the_page(adviser_session):
     state = page_state(AdviserContractState, "/conseiller/contrat?id=987654", adviser_session)
     run(state, AdviserContractState.load)

@@ -18,11 +18,15 @@ class AuditTrailState(rx.State):
     loaded: bool = False
     lines: list[advisers.AuditLine] = []
     errors: dict[str, str] = {}
+    member_email: str = ""  # pre-filled from a member's file: ?membre=<account id>
 
     @road.handler(FILTER_FIELDS)
     async def load(self):
-        self.loaded, self.errors = False, {}
-        self.lines = await road.act(self, advisers.filtered_audit_trail)
+        self.loaded, self.errors, self.member_email = False, {}, ""
+        raw = self.router.url.query_parameters.get("membre", "")
+        if raw.isdigit() and len(raw) < 12:
+            self.member_email = await road.act(self, advisers.member_email_of, int(raw))
+        self.lines = await road.act(self, advisers.filtered_audit_trail, self.member_email)
         await signed_in_adviser(self)
         self.loaded = True
 
@@ -54,7 +58,14 @@ def audit_row(line: rx.Var[advisers.AuditLine]) -> rx.Component:
 def filter_form() -> rx.Component:
     errors = AuditTrailState.errors
     return rx.el.form(
-        ui.field("Membre (adresse e-mail)", "member_email", errors, input_type="email", required=False),
+        ui.field(
+            "Membre (adresse e-mail)",
+            "member_email",
+            errors,
+            input_type="email",
+            required=False,
+            default_value=AuditTrailState.member_email,
+        ),
         ui.field("Auteur (adresse e-mail)", "adviser_email", errors, input_type="email", required=False),
         rx.el.div(
             rx.el.label("Type d'événement", html_for="action", class_name="mb-1 block font-semibold"),

@@ -1,5 +1,6 @@
-"""/conseiller/contrat?id=…: a member's file (contract, beneficiaries, account), its assistance files and
-the adviser's actions (resend the confirmation, unlock, open a file, change an entitlement, close a file)."""
+"""/conseiller/contrat?id=…: a member's whole file (contract, beneficiaries, account, assistance files, trips,
+claims, messages and callbacks, last audit entries: ui/adviser/member_activity.py) and the adviser's actions
+(resend the confirmation, unlock, open a file, change an entitlement, close a file)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import reflex as rx
 
 from portal_app.domain import assistance_files
 from portal_app.ui import components as ui
+from portal_app.ui.adviser.member_activity import audit_section, claims_section, contacts_section, trips_section
 from portal_app.ui.adviser.member_file_state import AdviserContractState
 from portal_app.ui.adviser.nav import adviser_nav
 
@@ -245,7 +247,7 @@ def account_section(m: rx.Var) -> rx.Component:
 
 def files_section() -> rx.Component:
     return rx.el.section(
-        rx.el.h2("Dossiers d'assistance", class_name="mb-3 text-xl font-semibold"),
+        rx.el.h2("Dossiers d'assistance", id="dossiers", class_name="mb-3 text-xl font-semibold"),
         rx.cond(
             AdviserContractState.files.length() > 0,
             rx.foreach(AdviserContractState.files, file_card),
@@ -271,6 +273,10 @@ def adviser_contract_page() -> rx.Component:
                         contract_section(m),
                         account_section(m),
                         files_section(),
+                        trips_section(),
+                        claims_section(),
+                        contacts_section(),
+                        audit_section(),
                         open_file_form(),
                     ),
                 ),

@@ -1,11 +1,12 @@
-"""The state of /conseiller/contrat?id=…: a member's file (contract, beneficiaries, account) and its assistance
-files, with the adviser's actions on them. Every read is audited by the domain; every action goes by the road."""
+"""The state of /conseiller/contrat?id=…: a member's whole file (contract, beneficiaries, account, what they did:
+domain.member_overview) and its assistance files, with the adviser's actions on them. Every read is audited by
+the domain; every action goes by the road. `&tout=1` lists every trip and claim instead of the last few."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from portal_app.domain import advisers, assistance_files, clock
+from portal_app.domain import advisers, assistance_files, clock, member_overview
 from portal_app.domain.errors import NotFound
 from portal_app.ui import road
 from portal_app.ui.adviser.nav import signed_in_adviser
@@ -25,6 +26,8 @@ class AdviserContractState(rx.State):
     loaded: bool = False
     problem: str = ""
     member: advisers.MemberFile | None = None
+    activity: member_overview.MemberActivity = member_overview.MemberActivity()
+    contract_id: int = 0
     beneficiary_choices: list[assistance_files.BeneficiaryChoice] = []
     services: list[assistance_files.OfferedService] = []
     files: list[assistance_files.AssistanceFileView] = []
@@ -33,10 +36,12 @@ class AdviserContractState(rx.State):
     editing_entitlement: int = 0
     today: str = ""
     _contract_id: int = 0
+    _show_all: bool = False
 
     async def _reload(self) -> None:
         contract_id = self._contract_id
-        self.member = await road.act(self, advisers.member_file, contract_id)
+        whole = await road.act(self, member_overview.whole_file, contract_id, self._show_all)
+        self.member, self.activity, self.contract_id = whole.member, whole.activity, whole.member.contract_id
         self.files = await road.act(self, assistance_files.files_for_adviser, contract_id)
         self.services = await road.act(self, assistance_files.services_for_contract, contract_id)
         self.beneficiary_choices = await road.act(self, assistance_files.beneficiary_choices, contract_id)
@@ -58,8 +63,10 @@ class AdviserContractState(rx.State):
     async def load(self):
         self.loaded, self.problem, self.errors, self.message, self.editing_entitlement = False, "", {}, "", 0
         self.member, self.files, self.services, self.beneficiary_choices = None, [], [], []
+        self.activity, self.contract_id = member_overview.MemberActivity(), 0
         self.today = clock.today_in_paris().isoformat()
         self._contract_id = _contract_id(self.router.url.query_parameters.get("id", ""))
+        self._show_all = self.router.url.query_parameters.get("tout", "") == "1"
         await self._reload()
 
     @road.handler(road.SHOWN_ORDER, sends_mail=True)

@@ -12,7 +12,7 @@ from portal_app.ui.session_state import SessionState
 
 def adviser_nav() -> rx.Component:
     return rx.el.nav(
-        ui.nav_link("Recherche", "/conseiller"),
+        ui.nav_link("Travail du jour", "/conseiller"),
         ui.nav_link("Trajets du jour", "/conseiller/trajets"),
         ui.nav_link("Remboursements", "/conseiller/remboursements"),
         ui.nav_link("Rappels", "/conseiller/rappels"),

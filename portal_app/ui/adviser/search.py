@@ -1,16 +1,20 @@
-"""/conseiller: find a member's contract by numéro adhérent, a beneficiary's name or an e-mail address."""
+"""/conseiller: the adviser's home. The search first (a member's contract by numéro adhérent, a beneficiary's name
+or an e-mail address; access key « R »), its results, then the day's work (ui/adviser/day.py)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from portal_app.domain import advisers
+from portal_app.domain import adviser_day, advisers, messages_desk
 from portal_app.ui import components as ui
 from portal_app.ui import road
-from portal_app.ui.adviser.nav import adviser_nav, open_back_office, signed_in_adviser
+from portal_app.ui.adviser.day import day_sections
+from portal_app.ui.adviser.nav import adviser_nav, signed_in_adviser
 from portal_app.ui.forms import text
 
 NO_HIT_TEXT = "Aucun contrat ne correspond à cette recherche."
+SEARCH_HINT = "Numéro adhérent, nom d'un bénéficiaire ou adresse e-mail. Touche d'accès : R."
+SEARCH_KEY = "r"
 
 
 class AdviserSearchState(rx.State):
@@ -18,11 +22,26 @@ class AdviserSearchState(rx.State):
     hits: list[advisers.ContractHit] = []
     errors: dict[str, str] = {}
     searched: bool = False
+    claims: list[adviser_day.WaitingClaim] = []
+    claims_count: int = 0
+    late_count: int = 0
+    callbacks: list[adviser_day.CallbackLine] = []
+    callbacks_count: int = 0
+    messages: list[messages_desk.WaitingThread] = []
+    messages_count: int = 0
+    trip_days: list[adviser_day.TripDay] = []
+    ending: list[adviser_day.EndingEntitlement] = []
+    ending_count: int = 0
 
     @road.handler()
     async def load(self):
         self.loaded, self.hits, self.errors, self.searched = False, [], {}, False
-        await open_back_office(self)
+        day = await road.act(self, adviser_day.adviser_day)
+        self.claims, self.claims_count, self.late_count = day.claims, day.claims_count, day.late_count
+        self.callbacks, self.callbacks_count = day.callbacks, day.callbacks_count
+        self.messages, self.messages_count = day.messages, day.messages_count
+        self.trip_days, self.ending, self.ending_count = day.trip_days, day.ending, day.ending_count
+        await signed_in_adviser(self)
         self.loaded = True
 
     @road.handler(["query"])
@@ -60,11 +79,14 @@ def adviser_search_page() -> rx.Component:
                         "query",
                         AdviserSearchState.errors,
                         input_type="search",
-                        hint="Numéro adhérent, nom d'un bénéficiaire ou adresse e-mail.",
+                        hint=SEARCH_HINT,
+                        access_key=SEARCH_KEY,
                     ),
                     ui.submit_button("Rechercher"),
                     on_submit=AdviserSearchState.search,
                     no_validate=True,
+                    role="search",
+                    aria_label="Recherche",
                     class_name="mb-6 max-w-md",
                 ),
                 rx.cond(
@@ -75,6 +97,7 @@ def adviser_search_page() -> rx.Component:
                         rx.el.p(NO_HIT_TEXT, role="status"),
                     ),
                 ),
+                day_sections(AdviserSearchState),
             ),
             ui.loading(),
         ),
