@@ -61,6 +61,7 @@ ACTIONS = {
     "address_deleted": "Adresse supprimée",
     "trips_booked": "Trajets planifiés",
     "trip_changed": "Trajet modifié",
+    "claim_file_previewed": "Aperçu d'un justificatif affiché",
     "trips_cancelled": "Trajets annulés sur une période",
     "trip_cancelled": "Trajet annulé",
     "trip_status_changed": "Statut de trajet modifié",

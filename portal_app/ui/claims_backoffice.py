@@ -19,7 +19,7 @@ from portal_app.ui import components as ui
 from portal_app.ui import road
 from portal_app.ui.adviser.nav import adviser_nav, signed_in_adviser
 from portal_app.ui.claim_decisions import CONFIRM_TEXTS, decisions
-from portal_app.ui.claims import claim_summary, file_item, select_field, timeline_item
+from portal_app.ui.claims import claim_summary, select_field, timeline_item
 from portal_app.ui.forms import focus_when_shown, text
 
 NO_LINE_TEXT = "Aucune demande ne correspond à ces critères."
@@ -269,6 +269,28 @@ class AdviserClaimState(rx.State):
         return focus_when_shown("decisions")
 
 
+def previewed_file(f: rx.Var) -> rx.Component:
+    """The download link, then the first page drawn on the server (never the file's own content in the page)."""
+    return rx.el.li(
+        rx.el.a(
+            f.filename,
+            href="/telechargement/justificatif/" + f.file_id.to(str),
+            reload_document=True,  # a server route, not a page of the app
+            class_name=ui.LINK_CLASS + " break-all",
+        ),
+        " (",
+        f.size,
+        ")",
+        rx.el.img(
+            src="/telechargement/apercu/" + f.file_id.to(str),
+            alt="Aperçu de la première page de " + f.filename.to(str),
+            loading="lazy",
+            class_name="mt-2 mb-4 w-full max-w-xl border border-slate-300 bg-white",
+        ),
+        class_name="py-1",
+    )
+
+
 def adviser_claim_page() -> rx.Component:
     c = AdviserClaimState.claim
     decision_error = AdviserClaimState.errors.get("decision", "")
@@ -305,7 +327,7 @@ def adviser_claim_page() -> rx.Component:
                         ),
                         rx.el.section(
                             rx.el.h2("Justificatifs", class_name="mb-3 text-xl font-semibold"),
-                            rx.el.ul(rx.foreach(c.files, file_item), id="justificatifs-envoyes"),
+                            rx.el.ul(rx.foreach(c.files, previewed_file), id="justificatifs-envoyes"),
                             class_name="mb-8",
                         ),
                         rx.el.section(

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal_app.domain import actors, tokens
+from portal_app.domain import actors, invoice_preview, tokens
 from portal_app.domain.claims_backoffice import open_claim_file
 from portal_app.domain.errors import NotAllowed, NotFound
 from portal_app.domain.personal_data import export_for_session, file_name
@@ -49,6 +49,20 @@ async def claim_file(request: Request) -> Response:
     )
 
 
+async def claim_file_preview(request: Request) -> Response:
+    """The first page of an invoice as a PNG drawn on the server, for the adviser's claim page."""
+    remember_request_origin(request)
+    try:
+        png = await asyncio.to_thread(
+            lambda: invoice_preview.preview(_actor_of(request), request.path_params["file_id"])
+        )
+    except NotFound:
+        return Response(
+            "Fichier introuvable.", status_code=404, media_type="text/plain; charset=utf-8", headers=PRIVATE_HEADERS
+        )
+    return Response(png, media_type="image/png", headers=PRIVATE_HEADERS)
+
+
 async def personal_data(request: Request) -> Response:
     """The logged-in member's data as a JSON file; without a live member session, off to the login page."""
     remember_request_origin(request)
@@ -70,6 +84,7 @@ async def personal_data(request: Request) -> Response:
 routes = Starlette(
     routes=[
         Route("/telechargement/justificatif/{file_id:int}", claim_file, methods=["GET"]),
+        Route("/telechargement/apercu/{file_id:int}", claim_file_preview, methods=["GET"]),
         Route("/telechargement/mes-donnees", personal_data, methods=["GET"]),
     ]
 )
