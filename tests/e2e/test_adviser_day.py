@@ -262,6 +262,11 @@ def test_the_days_list_follows_real_events_and_opens_each_thing(new_page, portal
     claim.get_by_role("link", name=f"{desk.claim} — {MEMBER_LINE}").click()
     wait_hydrated(adviser, since, "/conseiller/remboursements/demande")
     expect(adviser.get_by_role("heading", name=f"Demande {desk.claim}")).to_be_visible()
+    # The invoice is previewed as a picture drawn on the server, beside its download link.
+    preview = adviser.get_by_role("img", name=re.compile(r"^Aperçu de la première page de "))
+    expect(preview).to_have_count(1)
+    preview.scroll_into_view_if_needed()
+    adviser.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=preview.element_handle())
     goto(adviser, "/conseiller")
     since = mark(adviser)
     section(adviser, "messages-sans-reponse").get_by_role("link", name=SUBJECT).click()
