@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ from portal_app import settings
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AssistanceFile, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
 from portal_app.db.vocabulary import ClaimStatus, DocumentKind
-from portal_app.domain import actors, audit, balances, clock, file_store, mail, mail_texts
+from portal_app.domain import actors, audit, balances, claim_progress, clock, file_store, mail, mail_texts
 from portal_app.domain.actors import Actor
 from portal_app.domain.assistance_files import format_quantity, parse_quantity
 from portal_app.domain.errors import NotFound, ValidationError
@@ -290,7 +290,11 @@ def submit_claim(actor: Actor, data: ClaimInput, uploads: list[Upload]) -> str:
         )
         contract = session.get(Contract, account.contract_id)
         subject, body = mail_texts.claim_received(
-            contract.holder_first_name, claim.reference, format_quantity(claim.amount_cents, "euros")
+            contract.holder_first_name,
+            claim.reference,
+            format_quantity(claim.amount_cents, "euros"),
+            day_date(clock.today_in_paris()),
+            claim.iban_last4,
         )
         mail.queue_mail(session, account.email, subject, body)
         audit.record(
@@ -336,7 +340,12 @@ class ClaimView:
     member: str = ""
     member_email: str = ""
     files: list[FileView] = field(default_factory=list)
-    timeline: list[EventView] = field(default_factory=list)
+    timeline: list[EventView] = field(default_factory=list)  # the adviser's wording
+    # The member's page only (member_claim): the progress line, the history in the member's words, and the
+    # adviser's request while documents are asked for.
+    progress: list[claim_progress.ProgressStep] = field(default_factory=list)
+    history: list[claim_progress.HistoryLine] = field(default_factory=list)
+    documents_request: str = ""
 
 
 def claim_view(session: Session, claim: Claim, with_details: bool = True) -> ClaimView:
@@ -388,9 +397,17 @@ def member_claims(actor: Actor) -> list[ClaimView]:
 
 
 def member_claim(actor: Actor, reference: str) -> ClaimView:
+    """One of the member's claims, with its progress line and its history in the member's words."""
     with session_scope() as session:
         account = _member_account(session, actor)
-        return claim_view(session, _own_claim(session, account, reference))
+        claim = _own_claim(session, account, reference)
+        events = list(session.exec(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id)))
+        return replace(
+            claim_view(session, claim),
+            progress=claim_progress.progress(claim.status),
+            history=claim_progress.history(claim, events),
+            documents_request=claim_progress.documents_request(claim, events),
+        )
 
 
 def add_documents(actor: Actor, reference: str, uploads: list[Upload]) -> None:
