@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -25,21 +25,22 @@ from portal_app.db.vocabulary import ClaimStatus, DocumentKind
 from portal_app.domain import actors, audit, balances, claim_progress, clock, file_store, mail, mail_texts
 from portal_app.domain.actors import Actor
 from portal_app.domain.assistance_files import format_quantity, parse_quantity
+from portal_app.domain.claim_views import (  # noqa: F401 (the views are imported from here too)
+    _IBAN_PURPOSE,
+    STATUS_LABELS,
+    ClaimView,
+    EventView,
+    FileView,
+    claim_view,
+    mask_iban,
+)
 from portal_app.domain.errors import NotFound, ValidationError
-from portal_app.domain.formatting import counted, day_date, paris_datetime
+from portal_app.domain.formatting import counted, day_date
 from portal_app.domain.offers import reimbursable_services, service_label
 from portal_app.domain.references import next_reference
-from portal_app.domain.secret_box import open_sealed, seal
-from portal_app.domain.uploads import Upload, check_files, size_text
+from portal_app.domain.secret_box import seal
+from portal_app.domain.uploads import Upload, check_files
 
-STATUS_LABELS = {
-    ClaimStatus.SUBMITTED: "déposée",
-    ClaimStatus.IN_PROGRESS: "en cours",
-    ClaimStatus.DOCUMENTS_REQUESTED: "pièces demandées",
-    ClaimStatus.ACCEPTED: "acceptée",
-    ClaimStatus.REFUSED: "refusée",
-    ClaimStatus.PAID: "payée",
-}
 OPEN_STATUSES = balances.OPEN_STATUSES
 QUOTE_REFUSED = (
     "Ce service « Demande de remboursement » ne prend pas en charge la gestion des devis quelle que soit la nature "
@@ -51,7 +52,6 @@ SCOPE_TEXT = (
     "dédié aux factures liées à une demande d'assistance santé dont vous avez avancé les frais, par exemple une aide "
     "ménagère mise en place après une hospitalisation."
 )
-_IBAN_PURPOSE = "claim-iban"
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -110,10 +110,6 @@ def claim_choices(actor: Actor) -> list[ClaimChoice]:
             )
             for e, f in _eligible(session, account)
         ]
-
-
-def mask_iban(compact: str) -> str:
-    return f"{compact[:4]} •••• •••• •••• {compact[-4:]}"
 
 
 def _validate(session: Session, account: Account, data: ClaimInput) -> tuple[Entitlement, AssistanceFile, dict]:
@@ -308,76 +304,6 @@ def submit_claim(actor: Actor, data: ClaimInput, uploads: list[Upload]) -> str:
             detail=claim.reference,
         )
         return claim.reference
-
-
-@dataclass(frozen=True)
-class FileView:
-    file_id: int
-    filename: str
-    size: str
-
-
-@dataclass(frozen=True)
-class EventView:
-    when: str
-    status: str
-    message: str
-
-
-@dataclass(frozen=True)
-class ClaimView:
-    reference: str
-    service: str
-    file_reference: str
-    dates: str
-    provider: str
-    amount: str
-    accepted_amount: str
-    iban: str
-    status: str
-    status_label: str
-    submitted: str
-    member: str = ""
-    member_email: str = ""
-    files: list[FileView] = field(default_factory=list)
-    timeline: list[EventView] = field(default_factory=list)  # the adviser's wording
-    # The member's page only (member_claim): the progress line, the history in the member's words, and the
-    # adviser's request while documents are asked for.
-    progress: list[claim_progress.ProgressStep] = field(default_factory=list)
-    history: list[claim_progress.HistoryLine] = field(default_factory=list)
-    documents_request: str = ""
-
-
-def claim_view(session: Session, claim: Claim, with_details: bool = True) -> ClaimView:
-    assistance_file = session.get(AssistanceFile, claim.assistance_file_id)
-    dates = day_date(claim.service_date_from)
-    if claim.service_date_to != claim.service_date_from:
-        dates = f"du {dates} au {day_date(claim.service_date_to)}"
-    files, timeline = [], []
-    if with_details:
-        files = [
-            FileView(f.id, f.filename, size_text(f.size_bytes))
-            for f in session.exec(select(ClaimFile).where(ClaimFile.claim_id == claim.id).order_by(ClaimFile.id))
-        ]
-        timeline = [
-            EventView(paris_datetime(e.created_at), STATUS_LABELS[e.status], e.message)
-            for e in session.exec(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id))
-        ]
-    return ClaimView(
-        reference=claim.reference,
-        service=service_label(claim.service),
-        file_reference=assistance_file.reference,
-        dates=dates,
-        provider=claim.provider,
-        amount=format_quantity(claim.amount_cents, "euros"),
-        accepted_amount=format_quantity(claim.accepted_amount_cents, "euros") if claim.accepted_amount_cents else "",
-        iban=mask_iban(open_sealed(claim.iban_encrypted, _IBAN_PURPOSE)),
-        status=claim.status,
-        status_label=STATUS_LABELS[claim.status],
-        submitted=paris_datetime(claim.created_at),
-        files=files,
-        timeline=timeline,
-    )
 
 
 def _own_claim(session: Session, account: Account, reference: str) -> Claim:
