@@ -1,7 +1,9 @@
 """/mon-espace/remboursements/demande?ref=RB-…: one of the member's reimbursement requests.
 
-Its summary, dated timeline and files, and the documents to add when an adviser asks for them. The pieces
-that show a claim (summary, timeline, file links) are shared with the adviser's page (claims_backoffice).
+Its progress line (the current step marked `aria-current="step"`, each step with its usual delay), summary,
+history in the member's words and files, and, when an adviser asks for documents, the adviser's request above
+the upload box. The summary, the adviser's timeline and the file links are shared with the adviser's page
+(claims_backoffice); the progress line and the history are the member's only (domain.claim_progress).
 Each handler goes through the road: the domain decides whose claim it is (another member's is « not found »).
 """
 
