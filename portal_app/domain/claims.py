@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -22,24 +22,25 @@ from portal_app import settings
 from portal_app.db.engine import session_scope
 from portal_app.db.models import Account, AssistanceFile, Claim, ClaimEvent, ClaimFile, Contract, Entitlement
 from portal_app.db.vocabulary import ClaimStatus, DocumentKind
-from portal_app.domain import actors, audit, balances, clock, file_store, mail, mail_texts
+from portal_app.domain import actors, audit, balances, claim_progress, clock, file_store, mail, mail_texts
 from portal_app.domain.actors import Actor
 from portal_app.domain.assistance_files import format_quantity, parse_quantity
+from portal_app.domain.claim_views import (  # noqa: F401 (the views are imported from here too)
+    _IBAN_PURPOSE,
+    STATUS_LABELS,
+    ClaimView,
+    EventView,
+    FileView,
+    claim_view,
+    mask_iban,
+)
 from portal_app.domain.errors import NotFound, ValidationError
-from portal_app.domain.formatting import counted, day_date, paris_datetime
+from portal_app.domain.formatting import counted, day_date
 from portal_app.domain.offers import reimbursable_services, service_label
 from portal_app.domain.references import next_reference
-from portal_app.domain.secret_box import open_sealed, seal
-from portal_app.domain.uploads import Upload, check_files, size_text
+from portal_app.domain.secret_box import seal
+from portal_app.domain.uploads import Upload, check_files
 
-STATUS_LABELS = {
-    ClaimStatus.SUBMITTED: "déposée",
-    ClaimStatus.IN_PROGRESS: "en cours",
-    ClaimStatus.DOCUMENTS_REQUESTED: "pièces demandées",
-    ClaimStatus.ACCEPTED: "acceptée",
-    ClaimStatus.REFUSED: "refusée",
-    ClaimStatus.PAID: "payée",
-}
 OPEN_STATUSES = balances.OPEN_STATUSES
 QUOTE_REFUSED = (
     "Ce service « Demande de remboursement » ne prend pas en charge la gestion des devis quelle que soit la nature "
@@ -51,7 +52,6 @@ SCOPE_TEXT = (
     "dédié aux factures liées à une demande d'assistance santé dont vous avez avancé les frais, par exemple une aide "
     "ménagère mise en place après une hospitalisation."
 )
-_IBAN_PURPOSE = "claim-iban"
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -110,10 +110,6 @@ def claim_choices(actor: Actor) -> list[ClaimChoice]:
             )
             for e, f in _eligible(session, account)
         ]
-
-
-def mask_iban(compact: str) -> str:
-    return f"{compact[:4]} •••• •••• •••• {compact[-4:]}"
 
 
 def _validate(session: Session, account: Account, data: ClaimInput) -> tuple[Entitlement, AssistanceFile, dict]:
@@ -290,7 +286,11 @@ def submit_claim(actor: Actor, data: ClaimInput, uploads: list[Upload]) -> str:
         )
         contract = session.get(Contract, account.contract_id)
         subject, body = mail_texts.claim_received(
-            contract.holder_first_name, claim.reference, format_quantity(claim.amount_cents, "euros")
+            contract.holder_first_name,
+            claim.reference,
+            format_quantity(claim.amount_cents, "euros"),
+            day_date(clock.today_in_paris()),
+            claim.iban_last4,
         )
         mail.queue_mail(session, account.email, subject, body)
         audit.record(
@@ -304,71 +304,6 @@ def submit_claim(actor: Actor, data: ClaimInput, uploads: list[Upload]) -> str:
             detail=claim.reference,
         )
         return claim.reference
-
-
-@dataclass(frozen=True)
-class FileView:
-    file_id: int
-    filename: str
-    size: str
-
-
-@dataclass(frozen=True)
-class EventView:
-    when: str
-    status: str
-    message: str
-
-
-@dataclass(frozen=True)
-class ClaimView:
-    reference: str
-    service: str
-    file_reference: str
-    dates: str
-    provider: str
-    amount: str
-    accepted_amount: str
-    iban: str
-    status: str
-    status_label: str
-    submitted: str
-    member: str = ""
-    member_email: str = ""
-    files: list[FileView] = field(default_factory=list)
-    timeline: list[EventView] = field(default_factory=list)
-
-
-def claim_view(session: Session, claim: Claim, with_details: bool = True) -> ClaimView:
-    assistance_file = session.get(AssistanceFile, claim.assistance_file_id)
-    dates = day_date(claim.service_date_from)
-    if claim.service_date_to != claim.service_date_from:
-        dates = f"du {dates} au {day_date(claim.service_date_to)}"
-    files, timeline = [], []
-    if with_details:
-        files = [
-            FileView(f.id, f.filename, size_text(f.size_bytes))
-            for f in session.exec(select(ClaimFile).where(ClaimFile.claim_id == claim.id).order_by(ClaimFile.id))
-        ]
-        timeline = [
-            EventView(paris_datetime(e.created_at), STATUS_LABELS[e.status], e.message)
-            for e in session.exec(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id))
-        ]
-    return ClaimView(
-        reference=claim.reference,
-        service=service_label(claim.service),
-        file_reference=assistance_file.reference,
-        dates=dates,
-        provider=claim.provider,
-        amount=format_quantity(claim.amount_cents, "euros"),
-        accepted_amount=format_quantity(claim.accepted_amount_cents, "euros") if claim.accepted_amount_cents else "",
-        iban=mask_iban(open_sealed(claim.iban_encrypted, _IBAN_PURPOSE)),
-        status=claim.status,
-        status_label=STATUS_LABELS[claim.status],
-        submitted=paris_datetime(claim.created_at),
-        files=files,
-        timeline=timeline,
-    )
 
 
 def _own_claim(session: Session, account: Account, reference: str) -> Claim:
@@ -388,9 +323,17 @@ def member_claims(actor: Actor) -> list[ClaimView]:
 
 
 def member_claim(actor: Actor, reference: str) -> ClaimView:
+    """One of the member's claims, with its progress line and its history in the member's words."""
     with session_scope() as session:
         account = _member_account(session, actor)
-        return claim_view(session, _own_claim(session, account, reference))
+        claim = _own_claim(session, account, reference)
+        events = list(session.exec(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id)))
+        return replace(
+            claim_view(session, claim),
+            progress=claim_progress.progress(claim.status),
+            history=claim_progress.history(claim, events),
+            documents_request=claim_progress.documents_request(claim, events),
+        )
 
 
 def add_documents(actor: Actor, reference: str, uploads: list[Upload]) -> None:

@@ -23,6 +23,7 @@ from portal_app.domain.advisers import require_adviser
 from portal_app.domain.assistance_files import format_quantity, parse_quantity
 from portal_app.domain.claims import STATUS_LABELS, ClaimView, claim_view
 from portal_app.domain.errors import NotFound, ValidationError
+from portal_app.domain.formatting import day_date
 
 REFUSAL_REASONS = {
     "hors_garantie": "Prestation non couverte par votre garantie d'assistance",
@@ -287,7 +288,17 @@ def decide(
         label = STATUS_LABELS[decision]
         if accepted is not None:
             label = f"{label} ({format_quantity(accepted, 'euros')})"
-        subject, body = mail_texts.claim_status_changed(contract.holder_first_name, claim.reference, label, message)
+        paid_cents = accepted if accepted is not None else claim.accepted_amount_cents or claim.amount_cents
+        subject, body = mail_texts.claim_status_changed(
+            contract.holder_first_name,
+            claim.reference,
+            decision,
+            label,
+            message,
+            amount=format_quantity(paid_cents, "euros"),
+            day=day_date(clock.today_in_paris()),
+            iban_last4=claim.iban_last4,
+        )
         mail.queue_mail(session, member.email, subject, body)
         audit.record(
             session,

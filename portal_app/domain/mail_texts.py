@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portal_app import settings
+from portal_app.domain import claim_progress
 
 SIGNATURE = "\n\nL'équipe Espace Assistance\nCet e-mail est envoyé automatiquement : merci de ne pas y répondre."
 
@@ -75,23 +76,62 @@ def trip_status_changed(first_name: str, child: str, day: str, pickup_time: str,
     )
 
 
-def claim_received(first_name: str, reference: str, amount: str) -> tuple[str, str]:
+def claim_link(reference: str) -> str:
+    """The page of one claim (/mon-espace/remboursements/demande?ref=RB-…): the mail leads to that claim."""
+    return f"{settings.PUBLIC_URL}/mon-espace/remboursements/demande?ref={reference}"
+
+
+def claim_received(first_name: str, reference: str, amount: str, day: str, iban_last4: str) -> tuple[str, str]:
     return (
         f"Demande de remboursement {reference} reçue – Espace Assistance",
         f"Bonjour {first_name},\n\n"
-        f"Nous avons bien reçu votre demande de remboursement {reference} d'un montant de {amount}. "
-        "Un conseiller va l'examiner ; vous serez informé(e) par e-mail de chaque étape.\n\n"
-        f"Suivre votre demande : {settings.PUBLIC_URL}/mon-espace/remboursements" + SIGNATURE,
+        f"Nous avons bien reçu le {day} votre demande de remboursement {reference} d'un montant de {amount}. "
+        f"Un conseiller l'examinera sous {claim_progress.REVIEW_WORKING_DAYS} jours ouvrés ; vous serez informé(e) "
+        "par e-mail de chaque étape. Une fois acceptée, elle sera payée sous "
+        f"{claim_progress.PAYMENT_DAYS} jours sur le compte se terminant par {iban_last4}.\n\n"
+        f"Suivre votre demande : {claim_link(reference)}" + SIGNATURE,
     )
 
 
-def claim_status_changed(first_name: str, reference: str, status_label: str, message: str) -> tuple[str, str]:
+_CLAIM_NEXT = {
+    "in_progress": (
+        f"La décision est prise sous {claim_progress.DECISION_WORKING_DAYS} jours ouvrés après le dépôt ; "
+        "le remboursement sera versé sur le compte se terminant par {last4}."
+    ),
+    "documents_requested": (
+        "Ajoutez les pièces demandées depuis la page de votre demande : son examen reprendra sous "
+        f"{claim_progress.REVIEW_WORKING_DAYS} jours ouvrés après leur envoi."
+    ),
+    "accepted": (
+        f"Le remboursement de {{amount}} sera versé sous {claim_progress.PAYMENT_DAYS} jours sur le compte se "
+        "terminant par {last4}."
+    ),
+    "refused": "Aucun versement ne sera fait. Pour toute question, appelez la plateforme d'assistance au {phone}.",
+    "paid": "Le virement de {amount} a été émis le {day} sur le compte se terminant par {last4}.",
+}
+
+
+def claim_status_changed(
+    first_name: str,
+    reference: str,
+    status: str,
+    status_label: str,
+    message: str,
+    *,
+    amount: str,
+    day: str,
+    iban_last4: str,
+) -> tuple[str, str]:
+    """A decision on a claim: the amount (the one accepted, once accepted), the date, the last four digits of the
+    IBAN it is paid to, what comes next, and the link to the claim's page."""
     detail = f"\n\nMessage de votre conseiller :\n{message}" if message else ""
+    next_step = _CLAIM_NEXT[status].format(amount=amount, day=day, last4=iban_last4, phone=settings.ASSISTANCE_PHONE)
     return (
         f"Demande de remboursement {reference} : {status_label} – Espace Assistance",
         f"Bonjour {first_name},\n\n"
-        f"Votre demande de remboursement {reference} est désormais : {status_label}.{detail}\n\n"
-        f"Suivre votre demande : {settings.PUBLIC_URL}/mon-espace/remboursements" + SIGNATURE,
+        f"Le {day}, votre demande de remboursement {reference} est désormais : {status_label}.{detail}\n\n"
+        f"{next_step}\n\n"
+        f"Suivre votre demande : {claim_link(reference)}" + SIGNATURE,
     )
 
 

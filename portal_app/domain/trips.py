@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from portal_app.db.engine import get_by_id, session_scope
 from portal_app.db.models import Account, Address, AssistanceFile, Beneficiary, Entitlement, Trip
 from portal_app.db.vocabulary import Direction, TripStatus
-from portal_app.domain import audit, clock
+from portal_app.domain import audit, calendar_files, clock
 from portal_app.domain.actors import Actor
 from portal_app.domain.addresses import SCHOOL_KINDS, member_account, one_line, owned_address
 from portal_app.domain.clock import PARIS
@@ -548,65 +548,7 @@ def planning_choices(actor: Actor) -> PlanningChoices:
         )
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-# RFC 5545 (3.2.19): every TZID used must be defined by a VTIMEZONE in the same file.
-_PARIS_VTIMEZONE = [
-    "BEGIN:VTIMEZONE",
-    "TZID:Europe/Paris",
-    "BEGIN:DAYLIGHT",
-    "TZOFFSETFROM:+0100",
-    "TZOFFSETTO:+0200",
-    "TZNAME:CEST",
-    "DTSTART:19700329T020000",
-    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-    "END:DAYLIGHT",
-    "BEGIN:STANDARD",
-    "TZOFFSETFROM:+0200",
-    "TZOFFSETTO:+0100",
-    "TZNAME:CET",
-    "DTSTART:19701025T030000",
-    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-    "END:STANDARD",
-    "END:VTIMEZONE",
-]
-
-
-def _ics_fold(line: str) -> str:
-    """RFC 5545 (3.1): lines of at most 75 octets, continued after CRLF and a space; never inside a character."""
-    parts, current, size, limit = [], "", 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            parts.append(current)
-            current, size, limit = "", 0, 74
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
 def calendar_file(actor: Actor) -> str:
-    """The trips to come as an iCalendar file (.ics), times in Europe/Paris."""
+    """The trips to come as an iCalendar file (.ics), times in Europe/Paris (domain.calendar_files)."""
     upcoming, _past = list_trips(actor)
-    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Espace Assistance//Trajets//FR", "CALSCALE:GREGORIAN"]
-    lines += _PARIS_VTIMEZONE
-    for trip in upcoming:
-        start = datetime.combine(date.fromisoformat(trip.day_iso), time.fromisoformat(trip.pickup_time))
-        end = start + timedelta(minutes=45)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:trajet-{trip.trip_id}@espace-assistance",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;TZID=Europe/Paris:{start:%Y%m%dT%H%M%S}",
-            f"DTEND;TZID=Europe/Paris:{end:%Y%m%dT%H%M%S}",
-            f"SUMMARY:{_ics_text(f'Trajet de {trip.child} : {trip.from_label} → {trip.to_label}')}",
-            f"LOCATION:{_ics_text(trip.from_address)}",
-            f"DESCRIPTION:{_ics_text(f'Prise en charge à {trip.pickup_time}, {trip.from_address} → {trip.to_address}. Statut : {trip.status_label}.')}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
+    return calendar_files.trips_calendar(upcoming)

@@ -1,7 +1,9 @@
 """/mon-espace/remboursements/demande?ref=RB-…: one of the member's reimbursement requests.
 
-Its summary, dated timeline and files, and the documents to add when an adviser asks for them. The pieces
-that show a claim (summary, timeline, file links) are shared with the adviser's page (claims_backoffice).
+Its progress line (the current step marked `aria-current="step"`, each step with its usual delay), summary,
+history in the member's words and files, and, when an adviser asks for documents, the adviser's request above
+the upload box. The summary, the adviser's timeline and the file links are shared with the adviser's page
+(claims_backoffice); the progress line and the history are the member's only (domain.claim_progress).
 Each handler goes through the road: the domain decides whose claim it is (another member's is « not found »).
 """
 
@@ -64,6 +66,45 @@ def claim_summary(c: rx.Var) -> rx.Component:
     )
 
 
+# --- the member's own view: progress line and history in the member's words ------------------------
+
+
+def progress_step(step: rx.Var) -> rx.Component:
+    """One step: done (✓), current (aria-current="step") or to come; its usual delay under it."""
+    return rx.el.li(
+        rx.el.span(
+            rx.cond(step.state == "done", "✓ ", ""),
+            step.label,
+            rx.cond(step.state == "current", texts.CURRENT_STEP_SUFFIX, ""),
+            class_name=rx.cond(step.state == "todo", "text-slate-700", "font-semibold text-slate-900"),
+        ),
+        rx.cond(step.delay != "", rx.el.span(step.delay, class_name="block text-sm text-slate-700")),
+        aria_current=rx.cond(step.state == "current", "step", None),
+        class_name=rx.cond(
+            step.state == "current",
+            "min-w-0 flex-1 border-l-4 border-blue-800 bg-blue-50 py-2 pl-3 sm:border-l-0 sm:border-t-4 sm:px-2",
+            "min-w-0 flex-1 border-l-4 border-slate-300 py-2 pl-3 sm:border-l-0 sm:border-t-4 sm:px-2",
+        ),
+    )
+
+
+def progress_line(c: rx.Var) -> rx.Component:
+    return rx.el.ol(
+        rx.foreach(c.progress, progress_step),
+        aria_label=texts.PROGRESS_LABEL,
+        id="etapes",
+        class_name="mb-6 flex flex-col gap-1 sm:flex-row sm:gap-2",
+    )
+
+
+def history_item(line: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.p(rx.el.span(line.text, class_name="font-semibold"), rx.el.span(" — ", line.when)),
+        rx.cond(line.message != "", rx.el.p(line.message, class_name="mt-1 whitespace-pre-line text-slate-800")),
+        class_name="mb-2 border-l-4 border-blue-800 py-2 pl-3 [overflow-wrap:anywhere]",
+    )
+
+
 # --- the page's state -------------------------------------------------------------------------------
 
 
@@ -112,8 +153,15 @@ class ClaimState(UploadingState, rx.State):
 
 
 def add_documents_section() -> rx.Component:
+    """The adviser's request first, then the upload box: the member reads what to send before choosing it."""
     return rx.el.section(
-        rx.el.h2(texts.ADD_DOCUMENTS_HEADING, class_name="mb-3 text-xl font-semibold"),
+        rx.el.h2(texts.ADD_DOCUMENTS_HEADING, id="pieces-demandees", class_name="mb-3 text-xl font-semibold"),
+        rx.el.div(
+            rx.el.p(texts.ADVISER_ASKS, class_name="font-semibold"),
+            rx.el.p(ClaimState.claim.documents_request, class_name="mt-1 whitespace-pre-line"),
+            id="demande-de-pieces",
+            class_name="mb-3 rounded-md border-l-4 border-amber-700 bg-amber-50 p-3 text-slate-900 [overflow-wrap:anywhere]",
+        ),
         rx.el.p(texts.DOCUMENTS_REQUESTED_TEXT, class_name="mb-3"),
         file_picker(DOCUMENTS_UPLOAD_ID, ClaimState, ClaimState.errors, texts.DOCUMENTS_LEGEND),
         send_progress(ClaimState),
@@ -125,6 +173,7 @@ def add_documents_section() -> rx.Component:
             on_click=ClaimState.add_documents(upload_with_progress(ClaimState, DOCUMENTS_UPLOAD_ID)),
             class_name=ui.PRIMARY_BUTTON_CLASS,
         ),
+        aria_labelledby="pieces-demandees",
         class_name="mb-8 max-w-xl rounded-md border border-slate-300 p-4",
     )
 
@@ -135,11 +184,12 @@ def claim_details() -> rx.Component:
         rx.cond(ClaimState.message != "", ui.notice(ClaimState.message, "success")),
         rx.el.section(
             rx.el.h2(texts.CLAIM_HEADING, c.reference, class_name="mb-3 text-xl font-semibold"),
+            progress_line(c),
             claim_summary(c),
             rx.cond(
                 c.status == "refused",
                 rx.el.p(
-                    "Votre demande a été refusée (le motif est dans le suivi ci-dessous).",
+                    texts.REFUSED_TEXT,
                     ui.call_platform(),
                     id="refus-appeler",
                     class_name="mt-2 rounded-md border-l-4 border-red-700 bg-red-50 p-4 text-red-900",
@@ -150,7 +200,7 @@ def claim_details() -> rx.Component:
         rx.cond(ClaimState.documents_requested, add_documents_section()),
         rx.el.section(
             rx.el.h2(texts.TIMELINE_HEADING, class_name="mb-3 text-xl font-semibold"),
-            rx.el.ol(rx.foreach(c.timeline, timeline_item), id="suivi"),
+            rx.el.ol(rx.foreach(c.history, history_item), id="suivi"),
             class_name="mb-8",
         ),
         rx.el.section(

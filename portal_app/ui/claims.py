@@ -11,6 +11,7 @@ import json
 
 import reflex as rx
 
+from portal_app.db.vocabulary import DocumentKind
 from portal_app.domain import claims
 from portal_app.domain.faq import CLAIM_SCOPE_ENTRIES
 from portal_app.ui import claims_texts as texts
@@ -29,8 +30,8 @@ from portal_app.ui.upload_widget import UploadingState, file_picker, read_upload
 UPLOAD_ID = "justificatifs"
 FORM_ID = "form-remboursement"
 # After a refusal the focus goes to the first error as the page draws it (road.SHOWN_ORDER): the form-wide
-# notice (`general-erreur` inside `#general`), a field, or the first radio of « Type de document » (the
-# control its message describes).
+# notice (`general-erreur` inside `#general`) or a field. The form sends an invoice (a hidden field): a quote
+# is explained by a notice next to the files, and the domain still refuses a forged « devis ».
 
 
 def _id(raw: str) -> int:
@@ -89,6 +90,11 @@ class ClaimsState(UploadingState, rx.State):
         return len(self.choices) > 0
 
     @rx.var
+    def only_choice(self) -> str:
+        """The one possible service of the one open file, pre-selected; empty when there is a choice to make."""
+        return str(self.choices[0].entitlement_id) if len(self.choices) == 1 else ""
+
+    @rx.var
     def has_claims(self) -> bool:
         return len(self.my_claims) > 0
 
@@ -136,7 +142,6 @@ def scope_section() -> rx.Component:
     return rx.el.section(
         rx.el.h2(texts.SCOPE_HEADING, id="perimetre", class_name="mb-3 text-xl font-semibold"),
         rx.el.p(claims.SCOPE_TEXT, class_name="mb-3"),
-        rx.el.p(claims.QUOTE_REFUSED, class_name="mb-3"),
         rx.el.p(ui.link(texts.FAQ_SCOPE_LINK_TEXT, f"/faq#{CLAIM_SCOPE_ENTRIES[0]}")),
         aria_labelledby="perimetre",
         class_name="mb-8 rounded-md border-l-4 border-blue-800 bg-blue-50 p-4 text-blue-950",
@@ -169,31 +174,18 @@ def claims_list() -> rx.Component:
     )
 
 
-def document_kind_radio(value: str, label: str, has_error: rx.Var, **props) -> rx.Component:
+def quote_notice(errors: rx.Var) -> rx.Component:
+    """The FAQ's sentence on quotes, where the files are chosen: a notice, not a choice to refuse afterwards.
+
+    The form sends an invoice (`document_kind` = facture). The domain still refuses a forged « devis »: its
+    message then shows in this notice, which takes the focus (`document_kind`, as the first error shown)."""
     return rx.el.div(
-        rx.el.input(
-            type="radio",
-            id=f"document_kind_{value}",
-            name="document_kind",
-            value=value,
-            aria_invalid=rx.cond(has_error, "true", "false"),
-            aria_describedby="document_kind-erreur",
-            class_name="h-6 w-6 shrink-0 accent-blue-800",
-        ),
-        rx.el.label(label, html_for=f"document_kind_{value}"),
-        **props,
-    )
-
-
-def document_kind_field(errors: rx.Var) -> rx.Component:
-    error = errors.get("document_kind", "")
-    has_error = error != ""
-    return rx.el.fieldset(
-        rx.el.legend(texts.DOCUMENT_KIND_LEGEND, class_name="mb-2 font-semibold text-slate-900"),
-        document_kind_radio("facture", texts.INVOICE, has_error, class_name="mb-2 flex items-center gap-3"),
-        document_kind_radio("devis", texts.QUOTE, has_error, class_name="flex items-center gap-3"),
-        ui.error_text(error, "document_kind-erreur"),
-        class_name="mb-5",
+        rx.el.input(type="hidden", name="document_kind", value=DocumentKind.FACTURE.value),
+        rx.el.p(rx.el.strong(texts.GOOD_TO_KNOW), claims.QUOTE_REFUSED, id="a-savoir-devis"),
+        ui.error_text(errors.get("document_kind", ""), "document_kind-erreur"),
+        id="document_kind",
+        tab_index=-1,
+        class_name="mb-4 rounded-md border-l-4 border-blue-800 bg-blue-50 p-3 text-blue-950",
     )
 
 
@@ -206,6 +198,7 @@ def claim_form_fields(errors: rx.Var) -> list[rx.Component]:
             ClaimsState.entitlement_options,
             placeholder=texts.ENTITLEMENT_PLACEHOLDER,
             hint=texts.ENTITLEMENT_HINT,
+            default_value=ClaimsState.only_choice,
         ),
         ui.field(texts.DATE_FROM_LABEL, "date_from", errors, input_type="date"),
         ui.field(texts.DATE_TO_LABEL, "date_to", errors, input_type="date", hint=texts.DATE_TO_HINT, required=False),
@@ -227,7 +220,7 @@ def claim_form_fields(errors: rx.Var) -> list[rx.Component]:
             auto_capitalize="characters",
             max_length=50,
         ),
-        document_kind_field(errors),
+        quote_notice(errors),
         file_picker(UPLOAD_ID, ClaimsState, errors, texts.CLAIM_FILES_LEGEND),
         ui.checkbox(texts.CERTIFICATION_TEXT, "certified", errors),
     ]

@@ -6,16 +6,18 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from icalendar import Calendar
 from sqlmodel import select
 from vacances_scolaires_france import SchoolHolidayDates
 
 from portal_app.db.engine import session_scope
 from portal_app.db.models import AuditEvent, Entitlement, Trip
 from portal_app.domain import actors, addresses, assistance_files, school_calendar, trips
+from portal_app.domain.clock import PARIS
 from portal_app.domain.errors import NotAllowed, NotFound, ValidationError
 
 from .advisers_support import enrol_adviser, pending_adviser_token
@@ -567,27 +569,11 @@ def test_booking_is_refused_when_the_plan_changed_since_the_preview(family, righ
 # --- the calendar file ----------------------------------------------------------------------------
 
 
-def _unfold(text: str) -> list[str]:
+def _parsed(text: str) -> Calendar:
+    """The file as a calendar program reads it (icalendar's parser), after RFC 5545's line rules."""
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
-    return text.replace("\r\n ", "").replace("\r\n\t", "").split("\r\n")[:-1]
-
-
-def _components(lines: list[str]) -> list[dict[str, str]]:
-    """The components of an iCalendar text, each as {property name with parameters: value}; checks nesting."""
-    stack, found = [], []
-    for line in lines:
-        name, _, value = line.partition(":")
-        if name == "BEGIN":
-            stack.append((value, {"_": value}))
-        elif name == "END":
-            kind, props = stack.pop()
-            assert kind == value, f"END:{value} closes {kind}"
-            found.append(props)
-        else:
-            assert stack, f"{line!r} outside any component"
-            stack[-1][1][name] = value
-    assert stack == []
-    return found
+    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    return Calendar.from_ical(text)
 
 
 def test_the_trips_to_come_export_as_an_icalendar_file(family, rights, frozen_clock):
@@ -599,30 +585,35 @@ def test_the_trips_to_come_export_as_an_icalendar_file(family, rights, frozen_cl
     member = relogin(family.member)
 
     text = trips.calendar_file(member.token)
-    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
-    lines = _unfold(text)
-    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
-    components = _components(lines)
-    calendar = components[-1]
-    assert calendar["_"] == "VCALENDAR" and calendar["VERSION"] == "2.0" and calendar["PRODID"]
-    events = [c for c in components if c["_"] == "VEVENT"]
-    assert [e["DTSTART;TZID=Europe/Paris"] for e in events] == [
-        "20261109T081500",
-        "20261109T163000",
-        "20261110T081500",
+    calendar = _parsed(text)
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert calendar["VERSION"] == "2.0" and calendar["PRODID"] == "-//Espace Assistance//Trajets//FR"
+    # Each trip to come, once, at its pick-up time in Paris (the past one and the cancelled one are not there).
+    events = calendar.walk("VEVENT")
+    assert [e.decoded("DTSTART") for e in events] == [
+        datetime(2026, 11, 9, 8, 15, tzinfo=PARIS),
+        datetime(2026, 11, 9, 16, 30, tzinfo=PARIS),
+        datetime(2026, 11, 10, 8, 15, tzinfo=PARIS),
     ]
-    assert len({e["UID"] for e in events}) == 3 and all(e["DTSTAMP"] == "20261104T080000Z" for e in events)
-    assert events[0]["LOCATION"] == "12 rue Oberkampf\\, 75011 Paris"
-    assert events[1]["LOCATION"] == "5 rue Saint-Maur\\, 75011 Paris"
-    assert "Léa" in events[0]["SUMMARY"]
-    # Every TZID used is defined by a VTIMEZONE (RFC 5545, 3.2.19).
-    assert [c["TZID"] for c in components if c["_"] == "VTIMEZONE"] == ["Europe/Paris"]
+    live = {t.id for t in live_trips() if t.trip_date >= d("2026-11-09")}
+    assert {str(e["UID"]) for e in events} == {f"trajet-{trip_id}@espace-assistance" for trip_id in live}
+    assert all(e.decoded("DTEND") - e.decoded("DTSTART") == timedelta(minutes=45) for e in events)
+    assert all(e.decoded("DTSTAMP") == datetime(2026, 11, 4, 8, 0, tzinfo=UTC) for e in events)
+    assert "DTSTART;TZID=Europe/Paris:20261109T081500" in text
+    assert str(events[0]["LOCATION"]) == "12 rue Oberkampf, 75011 Paris"
+    assert "LOCATION:12 rue Oberkampf\\, 75011 Paris" in text  # escaped as RFC 5545 wants
+    assert str(events[1]["LOCATION"]) == "5 rue Saint-Maur, 75011 Paris"
+    assert all("Léa" in str(e["SUMMARY"]) for e in events)
+    assert "Statut : planifié." in str(events[0]["DESCRIPTION"])
+    # Every TZID used is defined by a VTIMEZONE (RFC 5545, 3.2.19), with the yearly summer-time rule.
+    [zone] = calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Europe/Paris"
+    assert {str(part["TZNAME"]) for part in zone.subcomponents} == {"CET", "CEST"}
 
 
 def test_an_empty_calendar_is_still_a_calendar(family):
-    lines = _unfold(trips.calendar_file(family.actor))
-    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
-    assert not any(line == "BEGIN:VEVENT" for line in lines)
+    calendar = _parsed(trips.calendar_file(family.actor))
+    assert calendar.name == "VCALENDAR" and calendar.walk("VEVENT") == []
 
 
 # --- the entitlement under concurrent bookings ----------------------------------------------------

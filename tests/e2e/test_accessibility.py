@@ -297,7 +297,6 @@ def fill_claim(page: Page) -> None:
     page.get_by_label("Prestataire").fill("Ménage Accessible")
     page.get_by_label("Montant avancé (€)").fill("1,00")
     page.get_by_label("IBAN du compte à créditer").fill(VALID_IBAN)
-    page.get_by_role("group", name="Type de document").get_by_label("Facture", exact=True).check()
     page.get_by_label("Je certifie l'exactitude des informations").check()
     page.locator("#justificatifs input[type=file]").set_input_files(
         files=[{"name": "facture-accessible.pdf", "mimeType": "application/pdf", "buffer": PDF}]

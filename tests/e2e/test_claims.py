@@ -152,7 +152,6 @@ def fill_claim(
     *,
     provider: str = "Ménage Services 31",
     amount: str = "42,50",
-    kind: str = "Facture",
     files: tuple[tuple[str, str, bytes], ...] = (("facture-aide-menagere.pdf", "application/pdf", INVOICE_PDF),),
 ) -> None:
     option = page.locator("#entitlement option", has_text=HOME_HELP).first
@@ -161,7 +160,6 @@ def fill_claim(
     page.get_by_label("Prestataire").fill(provider)
     page.get_by_label("Montant avancé (€)").fill(amount)
     page.get_by_label("IBAN du compte à créditer").fill(VALID_IBAN)
-    page.get_by_role("group", name="Type de document").get_by_label(kind, exact=True).check()
     page.get_by_label("Je certifie l'exactitude des informations").check()
     add_files(page, "justificatifs", *files)
 
@@ -289,10 +287,13 @@ def test_member_files_a_claim_with_two_files_and_follows_it(new_page, portal_ser
     db = portal_server.db_path
     page = claire(new_page, "phone")
 
-    # The scope first, in the FAQ's words.
+    # The scope first, in the FAQ's words; the sentence on quotes is a notice next to the files.
     scope = page.locator("section").filter(has=page.get_by_role("heading", name="Ce que ce service rembourse"))
     expect(scope).to_contain_text(FAQ_SCOPE_START)
-    expect(scope).to_contain_text(FAQ_QUOTES)
+    expect(page.locator("#a-savoir-devis")).to_have_text(f"À savoir : {FAQ_QUOTES}")
+    # The only service of the only open file is already chosen (the placeholder and one choice).
+    if page.locator("#entitlement option").count() == 2:
+        expect(page.locator("#entitlement option:checked")).to_contain_text(HOME_HELP)
 
     # Two files, chosen one after the other, listed with name and size before sending.
     fill_claim(
@@ -332,7 +333,9 @@ def test_member_files_a_claim_with_two_files_and_follows_it(new_page, portal_ser
 
     # The acknowledgement by e-mail.
     mail = wait_for_mail(CLAIRE_EMAIL, f"Demande de remboursement {reference} reçue")
-    assert "64,80 €" in mail_body(mail)
+    body = mail_body(mail)
+    assert "64,80 €" in body and "sur le compte se terminant par 0189" in body
+    assert f"{CLAIMS_PAGE}/demande?ref={reference}" in body
 
     # The claim's page: summary with the IBAN masked, dated timeline, the two files.
     since = mark(page)
@@ -343,28 +346,39 @@ def test_member_files_a_claim_with_two_files_and_follows_it(new_page, portal_ser
     expect(main).to_contain_text("Ménage Services 31")
     expect(main).to_contain_text("FR76 •••• •••• •••• 0189")
     assert "3000 6000 0112" not in main.inner_text()
+    steps = page.get_by_role("list", name="Étapes de la demande").locator("li")
+    expect(steps).to_have_count(4)
+    expect(page.locator("#etapes [aria-current=step]")).to_contain_text("Déposée")
+    expect(steps.nth(1)).to_contain_text("examen sous 5 jours ouvrés")
     expect(page.locator("#suivi li")).to_have_count(1)
-    expect(page.locator("#suivi li").first).to_contain_text(re.compile(r"déposée — \S+ \d{1,2}(er)? \S+ \d{4} à"))
+    expect(page.locator("#suivi li").first).to_contain_text(
+        re.compile(r"Vous avez déposé la demande\. — \S+ \d{1,2}(er)? \S+ \d{4} à")
+    )
+    # Readable on a 360 px phone: nothing wider than the screen.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= page.viewport_size["width"]
     links = page.locator("#justificatifs-envoyes a")
     expect(links).to_have_text(["facture-aide-menagere.pdf", "photo-facture.png"])
     page.screenshot(path=str(portal_server.data_dir / "claim-phone.png"), full_page=True)
 
 
-def test_a_quote_is_refused_with_the_faq_sentence(new_page, portal_server):
+def test_a_quote_is_explained_by_a_notice_and_a_forged_one_refused(new_page, portal_server):
     db = portal_server.db_path
     page = claire(new_page, "phone")
-    fill_claim(page, kind="Devis", provider="Devis Ménage Plus")
+    # No « Facture / Devis » choice that only leads to a refusal: the FAQ's sentence sits by the files.
+    expect(page.get_by_role("group", name="Type de document")).to_have_count(0)
+    expect(page.get_by_label("Devis", exact=True)).to_have_count(0)
+    expect(page.locator("#a-savoir-devis")).to_have_text(f"À savoir : {FAQ_QUOTES}")
+    fill_claim(page, provider="Devis Ménage Plus")
+    # A forged form saying « devis » is still refused by the domain, with the same sentence.
+    page.locator("input[name=document_kind]").evaluate("(input) => { input.value = 'devis'; }")
     before = claim_count(db)
     send(page)
 
     error = page.locator("#document_kind-erreur")
     expect(error).to_have_text(FAQ_QUOTES)
     expect(error).to_have_attribute("role", "alert")
-    quote = page.get_by_role("group", name="Type de document").get_by_label("Devis", exact=True)
-    assert "document_kind-erreur" in (quote.get_attribute("aria-describedby") or "")
-    expect(page.locator("#document_kind_facture")).to_be_focused()
+    expect(page.locator("#document_kind")).to_be_focused()
     assert claim_count(db) == before
-    # Nothing the member typed is lost: choosing « Facture » is enough to send it.
     expect(page.get_by_label("Prestataire")).to_have_value("Devis Ménage Plus")
     expect(page.locator("#justificatifs-choisis li")).to_have_count(1)
 
@@ -467,9 +481,12 @@ def test_adviser_accepts_and_the_member_sees_it(new_page, adviser, portal_server
 
     # The member: « acceptée » in the timeline, the accepted amount, and the e-mail.
     mail = wait_for_mail(CLAIRE_EMAIL, f"Demande de remboursement {reference} : acceptée")
-    assert "80,00 €" in str(mail["Subject"]) + mail_body(mail)
+    body = mail_body(mail)
+    assert "80,00 €" in str(mail["Subject"]) + body
+    assert "sur le compte se terminant par 0189" in body and f"{CLAIMS_PAGE}/demande?ref={reference}" in body
     open_claim(member, reference)
-    expect(member.locator("#suivi li").last).to_contain_text("acceptée")
+    expect(member.locator("#suivi li").last).to_contain_text("Demande acceptée pour 80,00 €.")
+    expect(member.locator("#etapes [aria-current=step]")).to_contain_text("Acceptée")
     expect(member.locator("main")).to_contain_text("Montant accepté")
     expect(member.locator("main")).to_contain_text("80,00 €")
 
@@ -481,6 +498,35 @@ def test_adviser_accepts_and_the_member_sees_it(new_page, adviser, portal_server
     wait_for_mail(CLAIRE_EMAIL, f"Demande de remboursement {reference} : payée")
     actions = [a for (a,) in db_rows(db, "SELECT action FROM auditevent WHERE detail LIKE ?", f"{reference}%")]
     assert actions.count("claim_decided") == 2 and "claim_viewed" in actions
+
+
+def test_documents_asked_for_come_above_the_upload_box(new_page, adviser, portal_server, wait_for_mail):
+    member = claire(new_page, "phone")
+    reference = file_claim(member, provider="Ménage Pièces", amount="12,00")
+    page = adviser("desktop")
+    goto(page, f"/conseiller/remboursements/demande?ref={reference}", "/conseiller/remboursements/demande")
+    ask = page.locator("#form-pieces")
+    ask.get_by_label("Message au membre").fill("La facture acquittée, s'il vous plaît.")
+    ask.get_by_role("button", name="Demander des pièces").click()
+    expect(ask).to_have_count(0)
+    mail = wait_for_mail(CLAIRE_EMAIL, f"Demande de remboursement {reference} : pièces demandées")
+    assert f"{CLAIMS_PAGE}/demande?ref={reference}" in mail_body(mail)
+
+    # The member reads the adviser's request first, then chooses the files (on a 360 px phone).
+    open_claim(member, reference)
+    request = member.locator("#demande-de-pieces")
+    expect(request).to_contain_text("La facture acquittée, s'il vous plaît.")
+    asked, upload_box = request.bounding_box(), member.locator("#pieces").bounding_box()
+    assert asked["y"] + asked["height"] <= upload_box["y"]
+    expect(member.locator("#etapes [aria-current=step]")).to_contain_text("Pièces demandées")
+    add_files(member, "pieces", ("acquittee.pdf", "application/pdf", INVOICE_PDF))
+    member.get_by_role("button", name="Envoyer les pièces").click()
+
+    # The history in the member's words.
+    expect(member.locator("#suivi li").last).to_contain_text("Vous avez ajouté 1 document.")
+    expect(member.locator("#suivi")).to_contain_text("Un conseiller a demandé des pièces : La facture acquittée")
+    expect(request).to_have_count(0)
+    expect(member.locator("#etapes [aria-current=step]")).to_contain_text("En cours d'examen")
 
 
 ALREADY_HANDLED = "Entre-temps, un autre conseiller a traité cette demande : votre décision n'a pas été enregistrée."

@@ -34,7 +34,7 @@ from reflex_base.event import resolve_upload_handler_param
 from portal_app.db.models import Claim
 from portal_app.domain import clock, second_factor, tokens
 from portal_app.domain.actors import resolve
-from portal_app.ui.claim_page import ClaimState
+from portal_app.ui.claim_page import ClaimState, claim_page
 from portal_app.ui.claims import ClaimsState, claims_page
 from portal_app.ui.forms import focus_first_shown_error
 from portal_app.ui.session_state import SessionState
@@ -181,14 +181,31 @@ def test_a_refused_form_comes_back_as_errors_by_field_the_first_one_focused(memb
 
 
 def test_the_focus_finds_every_error_the_form_can_draw():
-    """As drawn: each message's id is `<field>-erreur`, and its field has the id `<field>` or is described by it
-    (the radios of « Type de document »; the form-wide notice `#general` holds `general-erreur`)."""
+    """As drawn: each message's id is `<field>-erreur`, and its field has the id `<field>` (a forged « devis »:
+    the quotes notice `#document_kind`, focusable; the form-wide notice `#general` holds `general-erreur`)."""
     rendered = str(claims_page().render())
 
     for field in ("entitlement", "date_from", "date_to", "provider", "amount", "iban", "certified", "files"):
         assert f'id:"{field}-erreur"' in rendered and f'id:"{field}"' in rendered
-    assert 'id:"document_kind-erreur"' in rendered and '"aria-describedby":"document_kind-erreur"' in rendered
+    assert 'id:"document_kind-erreur"' in rendered and 'id:"document_kind"' in rendered
     assert 'id:"general-erreur"' in rendered and 'id:"general"' in rendered
+
+
+def test_the_form_sends_an_invoice_and_says_why_quotes_are_not_taken():
+    """No « Facture / Devis » choice to refuse afterwards: a hidden invoice kind, and the FAQ's sentence as a
+    notice by the files."""
+    rendered = str(claims_page().render())
+
+    assert 'type:"radio"' not in rendered and "Devis" not in rendered
+    assert '[\'name:"document_kind"\', \'type:"hidden"\', \'value:(isNotNullOrUndefined("facture")' in rendered
+    # (Accented letters are written \\u escapes in the rendered JavaScript.)
+    assert "\\u00c0 savoir : " in rendered and "ne prend pas en charge la gestion des devis" in rendered
+
+
+def test_the_only_service_is_pre_selected(member_cookie, entitlement):
+    state = loaded(member_cookie)
+
+    assert state.only_choice == str(entitlement)
 
 
 def test_a_claim_without_a_file_is_refused_on_the_files_field(member_cookie, entitlement):
@@ -229,6 +246,20 @@ def test_a_member_sees_their_claim(member_cookie, filed):
     assert state.claim.reference == filed and state.claim.status_label == "déposée"
     assert [f.filename for f in state.claim.files] == ["facture.pdf"]
     assert not state.documents_requested
+    assert [(p.label, p.state) for p in state.claim.progress][0] == ("Déposée", "current")
+    assert [h.text for h in state.claim.history] == ["Vous avez déposé la demande."]
+
+
+def test_the_claim_page_marks_the_current_step_and_puts_the_request_above_the_upload_box():
+    rendered = str(claim_page().render())
+
+    assert (
+        '"aria-current":((step_rx_state_?.["state"]?.valueOf?.() === "current"?.valueOf?.()) ? "step" : null)'
+        in rendered
+    )
+    assert 'id:"etapes"' in rendered and 'tapes de la demande"' in rendered
+    request, upload_box = rendered.index('id:"demande-de-pieces"'), rendered.index('id:"files"')
+    assert request < upload_box
 
 
 def test_another_members_claim_is_not_found(paul, filed):
