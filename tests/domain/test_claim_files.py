@@ -525,7 +525,9 @@ def test_a_clean_invoice_passes_the_antivirus(claire, entitlement, scanning):
 
 def test_the_whole_file_is_scanned_not_only_its_beginning(claire, entitlement, scanning):
     late = pdf("Facture", padding=3 * MB, extra=b"")
-    late = late.replace(b"%%EOF", b"% " + EICAR + b"\n%%EOF")  # the string beyond the first chunks
+    # The string at the end of the 3 MB filler stream, beyond the first chunks; same length: the PDF stays whole.
+    end_of_filler = late.rindex(b"0" * len(EICAR))
+    late = late[:end_of_filler] + EICAR + late[end_of_filler + len(EICAR) :]
 
     assert "analyse antivirus" in refused_files(claire, entitlement, [Upload("long.pdf", late)])
 
