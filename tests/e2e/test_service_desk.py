@@ -114,9 +114,11 @@ def test_the_same_reste_on_the_claim_form_mon_espace_and_the_adviser_file(new_pa
     open_claims_page(page)
     option = page.locator("#entitlement option", has_text=HOME_HELP).first
     before = euros(RESTE.search(option.inner_text()).group(1))
-    assert before >= 300
-    file_claim(page, amount="300,00")
-    after = f"reste {written(before - 300)} €"
+    # Other tests file claims on Claire's home help too: this one asks for a share of what is left.
+    assert before >= 20
+    asked = min(Decimal("300"), (before / 2).quantize(Decimal("1")))
+    file_claim(page, amount=f"{asked},00")
+    after = f"reste {written(before - asked)} €"
 
     open_claims_page(page)
     expect(page.locator("#entitlement option", has_text=HOME_HELP).first).to_contain_text(after)
