@@ -220,7 +220,7 @@ def test_the_days_list_follows_real_events_and_opens_each_thing(new_page, portal
     member.get_by_label("Montant avancé (€)").fill("80,00")
     member.get_by_label("IBAN du compte à créditer").fill("FR76 3000 6000 0112 3456 7890 189")
     member.get_by_label("Je certifie l'exactitude des informations").check()
-    add_files(member, "justificatifs", ("facture.pdf", "application/pdf", INVOICE_PDF))
+    add_files(member, "justificatifs", ("facture-du-jour.pdf", "application/pdf", INVOICE_PDF))
     member.get_by_role("button", name="Envoyer ma demande").click()
     notice = member.locator("#demande-enregistree")
     expect(notice).to_contain_text("est enregistrée", timeout=30_000)
